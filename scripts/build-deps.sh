@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Usage: scripts/build-deps.sh [VARIANT...]      (VARIANT: baseline | simd; default: both, or $ADVCOMPRESS_VARIANTS)
+#
+# Builds the third-party codecs as static WebAssembly libraries with Emscripten, from Debian source packages
+# (scripts/fetch-sources.sh), into one sysroot per variant: $CACHE/sysroot/<variant>/{include,lib,...}, plus
+# per-flavour libheif prefixes ($SYSROOT/libheif-heic with x265 + libde265, $SYSROOT/libheif-avif with libaom), so
+# the AVIF module never links x265. Writes $SYSROOT/manifest.tsv: package, Debian version, suite, build key, flags.
+#
+# Every stage is skipped when its stamp ($SYSROOT/.stamps/<stage>) holds the same key: a hash of the package
+# version, our patches, the flags, the compiler version and the keys of the stages it links against. So a warm
+# cache rebuilds nothing, and changing one flag rebuilds that library and what depends on it.
+#
+# Variants (one configuration, differing only in these flags; STYLE.md point 8):
+#   baseline  -O3                           wasm MVP + the features Emscripten 3.1.6 enables by default
+#   simd      -O3 -msimd128                 auto-vectorised; plus libwebp's SSE2/SSE4.1 code and libde265's SSE4.1
+#                                           code through Emscripten's SSE headers (x86 intrinsics -> wasm SIMD)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+source "$ROOT/scripts/fetch-sources.sh"
+export NODE_PATH=/usr/share/nodejs   # Debian's emcc needs acorn & co from here (DESIGN.md)
+
+VARIANTS=${*:-${ADVCOMPRESS_VARIANTS:-baseline simd}}
+EMCC_VERSION=$(emcc --version 2>/dev/null | head -1) || die "emcc not found: run scripts/setup.sh"
+
+# Version table: the Debian source packages built (versions are resolved by apt, trixie first; see fetch-sources.sh).
+PACKAGES="zlib libpng1.6 libjpeg-turbo libwebp libde265 aom x265 libheif"
+
+ensure_deb_src
+declare -A SRC VER SUITE KEY
+for p in $PACKAGES; do
+  read -r _ VER[$p] SUITE[$p] SRC[$p] < <(fetch_source "$p")
+done
+
+cmake_common=(-G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DCMAKE_POSITION_INDEPENDENT_CODE=OFF)
+
+# stage NAME PKG DEPS... -- CMAKE_ARGS...: configure + build + install PKG's CMake project (at ${SRC[PKG]}/$SUBDIR)
+# into $PREFIX unless the stamp holds the same key.
+stage() {
+  local name=$1 pkg=$2; shift 2
+  local deps=() ; while [ "$1" != "--" ]; do deps+=("$1"); shift; done; shift
+  local depkeys="" d; for d in "${deps[@]}"; do depkeys+="${KEY[$d]}"; done
+  local prefix=${PREFIX:-$SYSROOT} sub=${SUBDIR:-}
+  local key
+  key=$(printf '%s\n' "$name" "${VER[$pkg]}" "${SRC[$pkg]}" "$EMCC_VERSION" "$CFLAGS_V" "$prefix" "$depkeys" "$@" \
+        | sha256sum | cut -c1-16)
+  KEY[$name]=$key
+  local stamp="$SYSROOT/.stamps/$name"
+  if [ "$(cat "$stamp" 2>/dev/null)" = "$key" ]; then log "$VARIANT/$name: up to date ($key)"; else
+    local b="$CACHE/build/$VARIANT/$name" t0=$SECONDS
+    log "$VARIANT/$name: building ${pkg} ${VER[$pkg]} (log: $b.log)"
+    rm -rf "$b"
+    if [ "${BUILDER:-cmake}" = configure ]; then   # autoconf-style ./configure, built in a copy of the tree
+      cp -a "${SRC[$pkg]}" "$b"
+      (cd "$b" && CFLAGS="$CFLAGS_V" run_logged "$b.log" emconfigure ./configure --prefix="$prefix" "$@" &&
+                  run_logged "$b.build.log" emmake make -j "$JOBS" install)
+    else
+      run_logged "$b.log" emcmake cmake -S "${SRC[$pkg]}/$sub" -B "$b" "${cmake_common[@]}" \
+        -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_PREFIX_PATH="$SYSROOT" -DCMAKE_FIND_ROOT_PATH="$SYSROOT;$prefix" \
+        -DCMAKE_C_FLAGS="$CFLAGS_V" -DCMAKE_CXX_FLAGS="$CFLAGS_V" "$@"
+      run_logged "$b.build.log" ninja -C "$b" -j "$JOBS" install
+    fi
+    mkdir -p "$SYSROOT/.stamps"; echo "$key" > "$stamp"
+    log "$VARIANT/$name: done in $((SECONDS - t0)) s"
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "${VER[$pkg]}" "${SUITE[$pkg]}" "$key" "$CFLAGS_V $*" >> "$SYSROOT/manifest.tsv.new"
+}
+
+for VARIANT in $VARIANTS; do
+  SYSROOT="$CACHE/sysroot/$VARIANT"
+  case $VARIANT in
+    baseline) CFLAGS_V="-O3 -DNDEBUG"; SIMD=OFF ;;
+    simd)     CFLAGS_V="-O3 -DNDEBUG -msimd128"; SIMD=ON ;;
+    *) die "unknown variant '$VARIANT' (baseline | simd)" ;;
+  esac
+  mkdir -p "$SYSROOT"; rm -f "$SYSROOT/manifest.tsv.new"
+  export PKG_CONFIG_LIBDIR="$SYSROOT/lib/pkgconfig"
+
+  # zlib: its CMakeLists needs win32/zlib1.rc, which Debian's dfsg tarball drops; its own configure script works.
+  BUILDER=configure stage zlib zlib -- --static
+  stage libpng libpng1.6 zlib -- -DPNG_SHARED=OFF -DPNG_STATIC=ON -DPNG_TESTS=OFF -DPNG_TOOLS=OFF \
+    -DPNG_HARDWARE_OPTIMIZATIONS=OFF -DZLIB_ROOT="$SYSROOT"
+  # (check_type_size() reads garbage from Emscripten 3.1.6 outputs (size_t -> 9): give CMake the wasm32 answers.)
+  stage libjpeg-turbo libjpeg-turbo -- -DHAVE_SIZE_T=TRUE -DSIZE_T=4 -DHAVE_UNSIGNED_LONG=TRUE -DUNSIGNED_LONG=4 \
+    -DENABLE_SHARED=OFF -DENABLE_STATIC=ON -DWITH_SIMD=0 -DWITH_TURBOJPEG=OFF \
+    -DWITH_JAVA=0
+  stage libwebp libwebp -- -DWEBP_ENABLE_SIMD=$SIMD -DWEBP_USE_THREAD=OFF -DWEBP_BUILD_ANIM_UTILS=OFF \
+    -DWEBP_BUILD_CWEBP=OFF -DWEBP_BUILD_DWEBP=OFF -DWEBP_BUILD_GIF2WEBP=OFF -DWEBP_BUILD_IMG2WEBP=OFF \
+    -DWEBP_BUILD_VWEBP=OFF -DWEBP_BUILD_WEBPINFO=OFF -DWEBP_BUILD_WEBPMUX=OFF -DWEBP_BUILD_EXTRAS=OFF \
+    -DWEBP_BUILD_LIBWEBPMUX=ON
+  stage libde265 libde265 -- -DENABLE_SDL=OFF -DENABLE_DECODER=OFF -DENABLE_ENCODER=OFF
+  stage aom aom -- -DAOM_TARGET_CPU=generic -DCONFIG_RUNTIME_CPU_DETECT=0 -DCONFIG_MULTITHREAD=0 -DENABLE_NASM=0 \
+    -DENABLE_DOCS=0 -DENABLE_EXAMPLES=0 -DENABLE_TESTS=0 -DENABLE_TESTDATA=0 -DENABLE_TOOLS=0 -DCONFIG_WEBM_IO=0
+  # x265 multilib (as Debian and x265's own multilib.sh): 12- and 10-bit cores without C API, linked into the 8-bit one.
+  x265_common=(-DEMSCRIPTEN_SYSTEM_PROCESSOR=wasm32 -DENABLE_ASSEMBLY=OFF -DENABLE_CLI=OFF -DENABLE_SHARED=OFF
+               -DENABLE_LIBNUMA=OFF -DENABLE_PIC=OFF -DENABLE_HDR10_PLUS=OFF)
+  SUBDIR=source PREFIX="$SYSROOT/x265-12" stage x265-12bit x265 -- "${x265_common[@]}" -DHIGH_BIT_DEPTH=ON -DMAIN12=ON \
+    -DEXPORT_C_API=OFF
+  SUBDIR=source PREFIX="$SYSROOT/x265-10" stage x265-10bit x265 -- "${x265_common[@]}" -DHIGH_BIT_DEPTH=ON \
+    -DEXPORT_C_API=OFF
+  cp "$SYSROOT/x265-12/lib/libx265.a" "$SYSROOT/lib/libx265_main12.a"
+  cp "$SYSROOT/x265-10/lib/libx265.a" "$SYSROOT/lib/libx265_main10.a"
+  SUBDIR=source stage x265 x265 x265-12bit x265-10bit -- "${x265_common[@]}" -DLINKED_10BIT=ON -DLINKED_12BIT=ON \
+    -DEXTRA_LIB="$SYSROOT/lib/libx265_main10.a;$SYSROOT/lib/libx265_main12.a" -DEXTRA_LINK_FLAGS=-L"$SYSROOT/lib"
+  heif_common=(-DENABLE_PLUGIN_LOADING=OFF -DENABLE_MULTITHREADING_SUPPORT=OFF -DWITH_EXAMPLES=OFF -DBUILD_TESTING=OFF
+               -DWITH_GDK_PIXBUF=OFF -DWITH_LIBSHARPYUV=OFF -DWITH_DAV1D=OFF -DWITH_RAV1E=OFF -DWITH_SvtEnc=OFF
+               -DWITH_KVAZAAR=OFF -DWITH_OpenH264_DECODER=OFF -DWITH_OpenH264_ENCODER=OFF -DWITH_JPEG_DECODER=OFF
+               -DWITH_JPEG_ENCODER=OFF -DWITH_OpenJPEG_DECODER=OFF -DWITH_OpenJPEG_ENCODER=OFF
+               -DWITH_FFMPEG_DECODER=OFF -DWITH_OPENJPH_ENCODER=OFF -DWITH_OPENJPH_DECODER=OFF
+               -DWITH_UNCOMPRESSED_CODEC=OFF -DWITH_HEADER_COMPRESSION=OFF -DWITH_REDUCED_VISIBILITY=OFF)
+  PREFIX="$SYSROOT/libheif-heic" stage libheif-heic libheif x265 libde265 -- "${heif_common[@]}" \
+    -DWITH_X265=ON -DWITH_LIBDE265=ON -DWITH_AOM_ENCODER=OFF -DWITH_AOM_DECODER=OFF
+  PREFIX="$SYSROOT/libheif-avif" stage libheif-avif libheif aom -- "${heif_common[@]}" \
+    -DWITH_X265=OFF -DWITH_LIBDE265=OFF -DWITH_AOM_ENCODER=ON -DWITH_AOM_DECODER=ON
+
+  mv "$SYSROOT/manifest.tsv.new" "$SYSROOT/manifest.tsv"
+  log "$VARIANT: sysroot $SYSROOT ready (manifest.tsv)"
+done

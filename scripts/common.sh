@@ -1,0 +1,31 @@
+# Shared by the scripts under scripts/ (sourced, not run). Paths, logging, and the apt helpers.
+# ADVCOMPRESS_CACHE: where dependency sources, builds and sysroots live (outside the clone, so a fresh clone
+# reuses them); default ~/.cache/advcompress.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=${ADVCOMPRESS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/advcompress}
+JOBS=${ADVCOMPRESS_JOBS:-$(nproc)}
+export DEBIAN_FRONTEND=noninteractive
+
+log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+APT=(apt-get -q -o DPkg::Lock::Timeout=300)
+
+# as_root CMD...: run as root (directly when we are root, else through sudo).
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# apt_install PKG...: install the packages that are not installed yet (no upgrades, no recommends).
+apt_install() {
+  local missing=() p
+  for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "apt-get install ${missing[*]}"
+  as_root "${APT[@]}" update >/dev/null || as_root "${APT[@]}" update
+  as_root "${APT[@]}" install -y --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# run_logged LOGFILE CMD...: run quietly into LOGFILE; on failure show its tail and fail.
+run_logged() {
+  local logf=$1; shift
+  mkdir -p "$(dirname "$logf")"
+  if ! "$@" >"$logf" 2>&1; then tail -40 "$logf" >&2; die "failed: $* (log: $logf)"; fi
+}
