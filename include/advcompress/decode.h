@@ -1,0 +1,52 @@
+// advcompress — input sniffing, header probing (limits checked before any pixel is allocated) and decoding.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "advcompress/image.h"
+#include "advcompress/options.h"
+#include "advcompress/result.h"
+
+namespace advcompress {
+
+/// Input container formats recognised by their signature. Only kJpeg and kPng decode today; the others are
+/// recognised so that the error names them (UNSUPPORTED_FORMAT).
+enum class InputFormat { kUnknown, kJpeg, kPng, kGif, kBmp, kWebp, kHeif, kAvif, kTpg };
+/// "jpeg", "png", "gif", "bmp", "webp", "heif", "avif", "tpg", "unknown".
+const char* input_format_name(InputFormat f);
+/// Identifies the format from the first bytes (no allocation). kUnknown when nothing matches.
+InputFormat sniff(const uint8_t* data, size_t size);
+
+/// What probe() reads from the headers alone.
+struct ProbeInfo {
+  InputFormat format = InputFormat::kUnknown;
+  uint32_t width = 0;        ///< pixels, as stored (before EXIF orientation)
+  uint32_t height = 0;       ///< pixels, as stored
+  uint32_t frame_count = 1;  ///< frames (1 for stills)
+  uint8_t bit_depth = 8;     ///< bits per sample of the source
+  bool has_alpha = false;
+  uint8_t orientation = 1;   ///< EXIF orientation 1–8 (1 when absent)
+};
+
+/// Reads format, dimensions, bit depth, alpha and EXIF orientation from the headers, then checks `limits`:
+/// INPUT_TOO_LARGE (size), DIMENSIONS_TOO_LARGE (a side, or width*height*frames), TOO_MANY_FRAMES;
+/// UNSUPPORTED_FORMAT for unknown/undecodable formats (naming TPG when it is one); CORRUPT_INPUT when the
+/// headers are truncated or inconsistent. Never allocates pixel memory.
+Result<ProbeInfo> probe(const uint8_t* data, size_t size, const Limits& limits = Limits{});
+
+/// Decode options.
+struct DecodeOptions {
+  /// Rotate/flip pixels per the EXIF orientation and reset the tag to 1 in the returned EXIF (default true).
+  bool auto_orient = true;
+  Limits limits;
+};
+
+/// Probes (limits first), then decodes to RGB/RGBA 8- or 16-bit with ICC/EXIF/XMP extracted. Grey and palette
+/// inputs become RGB(A); 16-bit PNG stays 16-bit. Errors: those of probe(), CORRUPT_INPUT for damaged data,
+/// OUT_OF_MEMORY when the pixel buffer cannot be allocated.
+Result<Image> decode(const uint8_t* data, size_t size, const DecodeOptions& options = DecodeOptions{});
+
+}  // namespace advcompress

@@ -1,0 +1,791 @@
+// advcompress — input sniffing, header probing with limits checked before any pixel is allocated, and decoding of
+// JPEG (libjpeg-turbo's libjpeg API) and PNG (libpng) to RGB/RGBA with ICC/EXIF/XMP extracted.
+//
+// Both libraries report errors through callbacks that must not return; they longjmp back into a small function
+// (run_jpeg / run_png) that keeps every piece of state in a job struct owned by its caller, so nothing with a
+// destructor is skipped by the jump and nothing it reads afterwards is indeterminate.
+// SPDX-License-Identifier: MIT
+#include "advcompress/decode.h"
+
+#include <csetjmp>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+// jpeglib.h needs size_t and FILE declared first.
+#include <jerror.h>
+#include <jpeglib.h>
+#include <png.h>
+
+#include "advcompress/orientation.h"
+
+namespace advcompress {
+namespace {
+
+uint32_t be32(const uint8_t* p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]; }
+uint16_t be16(const uint8_t* p) { return uint16_t(p[0] << 8 | p[1]); }
+
+bool starts_with(const uint8_t* d, size_t n, const char* s, size_t len) {
+  return n >= len && std::memcmp(d, s, len) == 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sniffing
+
+enum class Brand { kNone, kAvif, kHeif, kGenericHeif };
+
+Brand classify_brand(const uint8_t* b) {
+  static const char* const kAvifBrands[] = {"avif", "avis"};
+  static const char* const kHeifBrands[] = {"heic", "heix", "heim", "heis", "hevc", "hevx"};
+  static const char* const kGeneric[] = {"mif1", "msf1"};
+  for (const char* s : kAvifBrands)
+    if (std::memcmp(b, s, 4) == 0) return Brand::kAvif;
+  for (const char* s : kHeifBrands)
+    if (std::memcmp(b, s, 4) == 0) return Brand::kHeif;
+  for (const char* s : kGeneric)
+    if (std::memcmp(b, s, 4) == 0) return Brand::kGenericHeif;
+  return Brand::kNone;
+}
+
+// ISOBMFF `ftyp` at offset 0: the major brand decides when it is specific; otherwise the compatible brands
+// (avif before heic), and a generic mif1/msf1 alone means HEIF.
+InputFormat sniff_ftyp(const uint8_t* d, size_t size) {
+  if (size < 12 || std::memcmp(d + 4, "ftyp", 4) != 0) return InputFormat::kUnknown;
+  const uint32_t box = be32(d);
+  size_t start = 8;  // major brand
+  size_t end = size;
+  if (box == 1) {  // 64-bit largesize follows the type; brands start after it
+    start = 16;
+  } else if (box != 0) {
+    if (box < 16) return InputFormat::kUnknown;  // too small for major brand + minor version
+    end = box < size ? box : size;
+  }
+  if (end < start + 4) return InputFormat::kUnknown;
+  const Brand major = classify_brand(d + start);
+  if (major == Brand::kAvif) return InputFormat::kAvif;
+  if (major == Brand::kHeif) return InputFormat::kHeif;
+  bool generic = major == Brand::kGenericHeif, heif = false;
+  for (size_t off = start + 8; off + 4 <= end; off += 4) {  // skip the 4-byte minor version
+    switch (classify_brand(d + off)) {
+      case Brand::kAvif:
+        return InputFormat::kAvif;
+      case Brand::kHeif:
+        heif = true;
+        break;
+      case Brand::kGenericHeif:
+        generic = true;
+        break;
+      case Brand::kNone:
+        break;
+    }
+  }
+  return heif || generic ? InputFormat::kHeif : InputFormat::kUnknown;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Limits
+
+// How a format is written in messages.
+const char* display_name(InputFormat f) {
+  switch (f) {
+    case InputFormat::kJpeg:
+      return "JPEG";
+    case InputFormat::kPng:
+      return "PNG";
+    case InputFormat::kGif:
+      return "GIF";
+    case InputFormat::kBmp:
+      return "BMP";
+    case InputFormat::kWebp:
+      return "WebP";
+    case InputFormat::kHeif:
+      return "HEIF";
+    case InputFormat::kAvif:
+      return "AVIF";
+    case InputFormat::kTpg:
+      return "TPG";
+    case InputFormat::kUnknown:
+      break;
+  }
+  return "unknown";
+}
+
+std::string human_bytes(uint64_t n) {
+  if (n >= (1ull << 20) && n % (1ull << 20) == 0) return " (" + std::to_string(n >> 20) + " MiB)";
+  if (n >= 1024 && n % 1024 == 0) return " (" + std::to_string(n >> 10) + " KiB)";
+  return "";
+}
+
+Status check_dimensions(const ProbeInfo& info, const Limits& l) {
+  const char* name = display_name(info.format);
+  if (info.width > l.max_side || info.height > l.max_side) {
+    const bool w = info.width > l.max_side;
+    return fail(ErrorCode::kDimensionsTooLarge, std::string(name) + " input " + (w ? "width" : "height") + " is " +
+                                                    std::to_string(w ? info.width : info.height) +
+                                                    " px; the limit is " + std::to_string(l.max_side) + " px per side");
+  }
+  const uint64_t frames = info.frame_count == 0 ? 1 : info.frame_count;
+  const uint64_t pixels = uint64_t(info.width) * info.height;  // both < 2^32: no overflow
+  const bool over = pixels > std::numeric_limits<uint64_t>::max() / frames || pixels * frames > l.max_pixels;
+  if (over) {
+    std::string what = std::to_string(info.width) + " x " + std::to_string(info.height);
+    if (frames > 1) what += " x " + std::to_string(frames) + " frames";
+    const std::string total =
+        pixels > std::numeric_limits<uint64_t>::max() / frames ? "more than 2^64" : std::to_string(pixels * frames);
+    return fail(ErrorCode::kDimensionsTooLarge, std::string(name) + " input is " + what + " = " + total +
+                                                    " pixels; the limit is " + std::to_string(l.max_pixels) +
+                                                    " pixels");
+  }
+  if (info.frame_count > l.max_frames) {
+    return fail(ErrorCode::kTooManyFrames, std::string(name) + " input has " + std::to_string(info.frame_count) +
+                                               " frames; the limit is " + std::to_string(l.max_frames) + " frames");
+  }
+  return Ok{};
+}
+
+Error corrupt(const std::string& message) { return fail(ErrorCode::kCorruptInput, message); }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Probing
+
+bool is_sof(uint8_t m) { return m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC; }
+
+// Walks the JPEG markers up to the first scan: SOFn gives size/precision (limits checked at once), the first
+// APP1 "Exif\0\0" gives the orientation.
+Result<ProbeInfo> probe_jpeg(const uint8_t* d, size_t size, const Limits& limits) {
+  ProbeInfo info;
+  info.format = InputFormat::kJpeg;
+  bool have_sof = false, have_exif = false;
+  size_t pos = 2;  // after SOI
+  for (;;) {
+    while (pos < size && d[pos] != 0xFF) ++pos;  // extraneous bytes (libjpeg skips them with a warning)
+    while (pos < size && d[pos] == 0xFF) ++pos;  // fill bytes
+    if (pos >= size) break;
+    const uint8_t m = d[pos++];
+    if (m == 0x00 || m == 0x01 || (m >= 0xD0 && m <= 0xD8)) continue;  // stuffed zero, TEM, RSTn, SOI: no length
+    if (m == 0xD9) return corrupt("JPEG ends (EOI marker) before any image data");
+    if (size - pos < 2) break;
+    const size_t len = be16(d + pos);
+    if (len < 2) {
+      char name[8];
+      std::snprintf(name, sizeof name, "%02X", m);
+      return corrupt(std::string("JPEG marker 0xFF") + name + " has an invalid length " + std::to_string(len));
+    }
+    if (m == 0xDA) {  // start of scan: the headers are over
+      if (!have_sof) return corrupt("JPEG has no frame header (SOFn) before its image data");
+      return info;
+    }
+    if (size - pos < len) break;
+    const uint8_t* seg = d + pos + 2;
+    const size_t seg_len = len - 2;
+    if (is_sof(m)) {
+      if (have_sof) return corrupt("JPEG has two frame headers (SOFn)");
+      if (seg_len < 6) return corrupt("JPEG frame header (SOFn) is too short");
+      const unsigned components = seg[5];
+      info.bit_depth = seg[0];
+      info.height = be16(seg + 1);
+      info.width = be16(seg + 3);
+      if (info.width == 0 || info.height == 0) {
+        return corrupt("JPEG frame header declares an empty image (" + std::to_string(info.width) + " x " +
+                       std::to_string(info.height) + "; a height defined later by DNL is not supported)");
+      }
+      if (components == 0 || seg_len < 6 + 3 * size_t(components)) {
+        return corrupt("JPEG frame header declares " + std::to_string(components) + " components in " +
+                       std::to_string(seg_len) + " bytes");
+      }
+      Status s = check_dimensions(info, limits);
+      if (!s) return s.error();
+      have_sof = true;
+    } else if (m == 0xE1 && !have_exif && starts_with(seg, seg_len, "Exif\0\0", 6)) {
+      info.orientation = exif_orientation(seg + 6, seg_len - 6);
+      have_exif = true;
+    }
+    pos += len;
+  }
+  return corrupt("JPEG is truncated in its headers (" + std::to_string(size) + " bytes, no image data reached)");
+}
+
+bool png_depth_valid(unsigned color_type, unsigned depth) {
+  switch (color_type) {
+    case 0:
+      return depth == 1 || depth == 2 || depth == 4 || depth == 8 || depth == 16;
+    case 3:
+      return depth == 1 || depth == 2 || depth == 4 || depth == 8;
+    case 2:
+    case 4:
+    case 6:
+      return depth == 8 || depth == 16;
+    default:
+      return false;
+  }
+}
+
+// IHDR (limits checked at once), then the chunks before the first IDAT: a valid tRNS means alpha, the first
+// eXIf gives the orientation.
+Result<ProbeInfo> probe_png(const uint8_t* d, size_t size, const Limits& limits) {
+  ProbeInfo info;
+  info.format = InputFormat::kPng;
+  if (size < 33) return corrupt("PNG is truncated in its header (" + std::to_string(size) + " bytes)");
+  if (be32(d + 8) != 13 || std::memcmp(d + 12, "IHDR", 4) != 0) return corrupt("PNG does not start with an IHDR chunk");
+  const uint32_t w = be32(d + 16), h = be32(d + 20);
+  const unsigned depth = d[24], color_type = d[25];
+  if (w == 0 || h == 0 || w > 0x7FFFFFFFu || h > 0x7FFFFFFFu) {
+    return corrupt("PNG header declares an invalid size " + std::to_string(w) + " x " + std::to_string(h));
+  }
+  if (!png_depth_valid(color_type, depth)) {
+    return corrupt("PNG header declares an invalid colour type " + std::to_string(color_type) + " with bit depth " +
+                   std::to_string(depth));
+  }
+  if (d[26] != 0 || d[27] != 0 || d[28] > 1)
+    return corrupt("PNG header declares an unknown compression, filter or interlace method");
+  info.width = w;
+  info.height = h;
+  info.bit_depth = depth == 16 ? 16 : 8;  // low depths and palettes decode to 8-bit samples
+  info.has_alpha = color_type == 4 || color_type == 6;
+  Status s = check_dimensions(info, limits);
+  if (!s) return s.error();
+
+  size_t pos = 33;
+  size_t palette_entries = 0;
+  bool have_exif = false;
+  for (;;) {
+    if (size - pos < 8) return corrupt("PNG is truncated before its image data (IDAT)");
+    const uint32_t len = be32(d + pos);
+    const uint8_t* type = d + pos + 4;
+    if (len > 0x7FFFFFFFu) return corrupt("PNG chunk length " + std::to_string(len) + " is invalid");
+    if (std::memcmp(type, "IDAT", 4) == 0) return info;
+    if (std::memcmp(type, "IEND", 4) == 0) return corrupt("PNG has no image data (IEND before IDAT)");
+    if (size - pos - 8 < size_t(len) + 4) return corrupt("PNG is truncated before its image data (IDAT)");
+    const uint8_t* data = d + pos + 8;
+    if (std::memcmp(type, "PLTE", 4) == 0) {
+      palette_entries = len / 3;
+    } else if (std::memcmp(type, "tRNS", 4) == 0) {  // the validity rules libpng applies before honouring it
+      if ((color_type == 0 && len == 2) || (color_type == 2 && len == 6) ||
+          (color_type == 3 && len >= 1 && len <= palette_entries && len <= 256)) {
+        info.has_alpha = true;
+      }
+    } else if (std::memcmp(type, "eXIf", 4) == 0 && !have_exif) {
+      info.orientation = exif_orientation(data, len);
+      have_exif = true;
+    }
+    pos += size_t(len) + 12;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Allocation
+
+// Sizes `v` to `n` bytes; false when the memory is not there. The malloc probe comes first because in a wasm build
+// without exception catching a failed operator new aborts, whereas malloc returns null when the heap cannot grow.
+bool try_resize(std::vector<uint8_t>& v, uint64_t n) {
+  if (n > std::numeric_limits<size_t>::max() || n > v.max_size()) return false;
+  void* p = std::malloc(size_t(n));
+  if (p == nullptr) return false;
+  std::free(p);
+  try {
+    v.resize(size_t(n));
+  } catch (const std::bad_alloc&) {
+    return false;
+  } catch (const std::length_error&) {
+    return false;
+  }
+  return true;
+}
+
+Error out_of_memory(const char* what, uint64_t bytes) {
+  return fail(ErrorCode::kOutOfMemory, std::string("cannot allocate ") + std::to_string(bytes) + " bytes for " + what);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// JPEG
+
+struct JpegError {
+  jpeg_error_mgr pub;  // first: libjpeg sees a jpeg_error_mgr*
+  std::jmp_buf jump;
+  ErrorCode code;
+  char message[JMSG_LENGTH_MAX];
+  // A single-scan file that lacks only its EOI marker makes libjpeg warn JWRN_JPEG_EOF while the last MCU row
+  // fills its bit buffer, with all entropy data present. Such an end is tolerated once (tolerate_eof is set after
+  // the header for single-scan files only); any warning after it means data was missing.
+  bool tolerate_eof;
+  bool eof_seen;
+};
+
+struct JpegJob {
+  jpeg_decompress_struct cinfo;
+  JpegError err;
+  bool created = false;
+  const uint8_t* data = nullptr;
+  size_t size = 0;
+  const ProbeInfo* info = nullptr;
+  Image* image = nullptr;
+  JOCTET* icc = nullptr;  // malloc'd by jpeg_read_icc_profile; freed by the caller
+  unsigned icc_len = 0;
+  // Set by run_jpeg for errors it finds itself (not from libjpeg).
+  bool own_error = false;
+  Error error{ErrorCode::kCorruptInput, "", 0};
+};
+
+ErrorCode classify_jpeg_error(int msg_code) {
+  switch (msg_code) {
+    case JERR_OUT_OF_MEMORY:
+      return ErrorCode::kOutOfMemory;
+    case JERR_BAD_PRECISION:
+    case JERR_SOF_UNSUPPORTED:
+    case JERR_NOT_COMPILED:
+    case JERR_ARITH_NOTIMPL:
+    case JERR_CONVERSION_NOTIMPL:
+      return ErrorCode::kUnsupportedFormat;
+    default:
+      return ErrorCode::kCorruptInput;
+  }
+}
+
+[[noreturn]] void jpeg_on_error(j_common_ptr c) {
+  auto* e = reinterpret_cast<JpegError*>(c->err);
+  (*c->err->format_message)(c, e->message);
+  e->code = classify_jpeg_error(c->err->msg_code);
+  std::longjmp(e->jump, 1);
+}
+
+// Warnings: a premature end of the data would otherwise decode silently as grey; make it an error. The one
+// exception is a single-scan file missing only its EOI marker (see JpegError): if data was really missing, the
+// entropy decoder follows with JWRN_HIT_MARKER ("premature end of data segment") or another warning, which fails.
+void jpeg_on_message(j_common_ptr c, int level) {
+  if (level >= 0) return;  // trace messages
+  auto* e = reinterpret_cast<JpegError*>(c->err);
+  const int code = c->err->msg_code;
+  c->err->num_warnings++;
+  if (code == JWRN_JPEG_EOF && e->tolerate_eof && !e->eof_seen) {
+    e->eof_seen = true;
+    return;
+  }
+  if (code == JWRN_JPEG_EOF || code == JWRN_HIT_MARKER || e->eof_seen) {
+    (*c->err->format_message)(c, e->message);
+    if (e->eof_seen && code != JWRN_JPEG_EOF) {
+      std::snprintf(e->message, sizeof e->message, "%s", "Premature end of JPEG file");
+    }
+    e->code = ErrorCode::kCorruptInput;
+    std::longjmp(e->jump, 1);
+  }
+}
+
+// The only JPEG function that calls setjmp. It holds no local with a destructor and reads no local after a jump.
+bool run_jpeg(JpegJob& job) {
+  if (setjmp(job.err.jump)) return false;
+  jpeg_decompress_struct* cinfo = &job.cinfo;
+  jpeg_create_decompress(cinfo);
+  job.created = true;
+  jpeg_mem_src(cinfo, job.data, static_cast<unsigned long>(job.size));
+  jpeg_save_markers(cinfo, JPEG_APP0 + 1, 0xFFFF);  // Exif, XMP
+  jpeg_save_markers(cinfo, JPEG_APP0 + 2, 0xFFFF);  // ICC
+  jpeg_read_header(cinfo, TRUE);
+
+  if (cinfo->jpeg_color_space == JCS_CMYK || cinfo->jpeg_color_space == JCS_YCCK) {
+    job.own_error = true;
+    job.error = fail(ErrorCode::kUnsupportedFormat, "CMYK JPEG is not supported yet");
+    return false;
+  }
+  if (cinfo->image_width != job.info->width || cinfo->image_height != job.info->height) {
+    job.own_error = true;
+    job.error = corrupt("JPEG headers are inconsistent (the frame header read twice gave different sizes)");
+    return false;
+  }
+
+  Metadata& meta = job.image->meta;
+  static const char kXmpId[] = "http://ns.adobe.com/xap/1.0/";  // followed by a NUL in the segment
+  for (jpeg_saved_marker_ptr m = cinfo->marker_list; m != nullptr; m = m->next) {
+    if (m->marker != JPEG_APP0 + 1) continue;
+    if (meta.exif.empty() && starts_with(m->data, m->data_length, "Exif\0\0", 6)) {
+      meta.exif.assign(m->data + 6, m->data + m->data_length);
+    } else if (meta.xmp.empty() && starts_with(m->data, m->data_length, kXmpId, sizeof kXmpId)) {
+      meta.xmp.assign(m->data + sizeof kXmpId, m->data + m->data_length);
+    }
+  }
+  if (jpeg_read_icc_profile(cinfo, &job.icc, &job.icc_len) && job.icc != nullptr) {
+    meta.icc.assign(job.icc, job.icc + job.icc_len);
+    std::free(job.icc);
+    job.icc = nullptr;
+  }
+
+  job.err.tolerate_eof = !jpeg_has_multiple_scans(cinfo);
+  cinfo->out_color_space = JCS_RGB;  // greyscale is expanded to RGB by libjpeg-turbo
+  jpeg_start_decompress(cinfo);
+  if (cinfo->output_components != 3) {
+    job.own_error = true;
+    job.error = fail(ErrorCode::kUnsupportedFormat,
+                     "JPEG decodes to " + std::to_string(cinfo->output_components) + " components; expected RGB");
+    return false;
+  }
+  Image& im = *job.image;
+  im.width = cinfo->output_width;
+  im.height = cinfo->output_height;
+  im.channels = 3;
+  im.bytes_per_sample = 1;
+  im.source_bit_depth = 8;
+  const uint64_t bytes = uint64_t(im.width) * im.height * 3;
+  if (!try_resize(im.data, bytes)) {
+    job.own_error = true;
+    job.error = out_of_memory("the JPEG pixels", bytes);
+    return false;
+  }
+  const size_t stride = im.row_bytes();
+  while (cinfo->output_scanline < cinfo->output_height) {
+    JSAMPROW rows[16];
+    const JDIMENSION first = cinfo->output_scanline;
+    JDIMENSION n = cinfo->output_height - first;
+    if (n > 16) n = 16;
+    for (JDIMENSION i = 0; i < n; ++i) rows[i] = im.data.data() + size_t(first + i) * stride;
+    jpeg_read_scanlines(cinfo, rows, n);
+  }
+  // No jpeg_finish_decompress: every row is in, and a file that lacks only its EOI marker is accepted.
+  return true;
+}
+
+Result<Image> decode_jpeg(const uint8_t* data, size_t size, const ProbeInfo& info) {
+  if (info.bit_depth != 8) {
+    return fail(ErrorCode::kUnsupportedFormat,
+                std::to_string(info.bit_depth) + "-bit JPEG is not supported (8-bit only)");
+  }
+  if constexpr (sizeof(size_t) > sizeof(unsigned long)) {  // jpeg_mem_src takes an unsigned long size
+    if (size > std::numeric_limits<unsigned long>::max()) {
+      return fail(ErrorCode::kInputTooLarge, "input is " + std::to_string(size) + " bytes; libjpeg takes at most " +
+                                                 std::to_string(std::numeric_limits<unsigned long>::max()));
+    }
+  }
+  Image image;
+  JpegJob job;
+  std::memset(&job.cinfo, 0, sizeof job.cinfo);
+  job.cinfo.err = jpeg_std_error(&job.err.pub);
+  job.err.pub.error_exit = jpeg_on_error;
+  job.err.pub.emit_message = jpeg_on_message;
+  job.err.code = ErrorCode::kCorruptInput;
+  job.err.message[0] = '\0';
+  job.err.tolerate_eof = false;
+  job.err.eof_seen = false;
+  job.data = data;
+  job.size = size;
+  job.info = &info;
+  job.image = &image;
+  bool ok = false;
+  try {
+    ok = run_jpeg(job);
+  } catch (const std::bad_alloc&) {
+    job.own_error = true;
+    job.error = fail(ErrorCode::kOutOfMemory, "out of memory while decoding the JPEG");
+  }
+  if (job.icc != nullptr) std::free(job.icc);
+  if (job.created) jpeg_destroy_decompress(&job.cinfo);
+  if (ok) return image;
+  if (job.own_error) return job.error;
+  const std::string msg = job.err.message;
+  switch (job.err.code) {
+    case ErrorCode::kOutOfMemory:
+      return fail(ErrorCode::kOutOfMemory, "JPEG decoder: " + msg);
+    case ErrorCode::kUnsupportedFormat:
+      return fail(ErrorCode::kUnsupportedFormat, "JPEG not supported: " + msg);
+    default:
+      return corrupt("JPEG is truncated or corrupt: " + msg);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// PNG
+
+struct PngJob {
+  png_structp png = nullptr;
+  png_infop info = nullptr;
+  const uint8_t* data = nullptr;
+  size_t size = 0;
+  size_t pos = 0;
+  const ProbeInfo* probe = nullptr;
+  const Limits* limits = nullptr;
+  Image* image = nullptr;
+  std::vector<png_bytep> rows;
+  bool pixels_done = false;  // an error after this point (in png_read_end) only loses trailing chunks
+  bool own_error = false;
+  Error error{ErrorCode::kCorruptInput, "", 0};
+  ErrorCode lib_code = ErrorCode::kCorruptInput;
+  char message[256] = {0};
+};
+
+void png_read_mem(png_structp png, png_bytep out, png_size_t length) {
+  auto* job = static_cast<PngJob*>(png_get_io_ptr(png));
+  if (job->size - job->pos < length) png_error(png, "PNG data ends unexpectedly (truncated file)");
+  std::memcpy(out, job->data + job->pos, length);
+  job->pos += length;
+}
+
+[[noreturn]] void png_on_error(png_structp png, png_const_charp msg) {
+  auto* job = static_cast<PngJob*>(png_get_error_ptr(png));
+  std::snprintf(job->message, sizeof job->message, "%s", msg != nullptr ? msg : "unknown error");
+  job->lib_code = msg != nullptr && (std::strstr(msg, "memory") != nullptr || std::strstr(msg, "Memory") != nullptr)
+                      ? ErrorCode::kOutOfMemory
+                      : ErrorCode::kCorruptInput;
+  png_longjmp(png, 1);
+}
+
+void png_on_warning(png_structp, png_const_charp) {}  // ancillary-chunk trouble: libpng drops the chunk
+
+bool host_is_little_endian() {
+  const uint16_t one = 1;
+  uint8_t first;
+  std::memcpy(&first, &one, 1);
+  return first == 1;
+}
+
+bool grow_rows(std::vector<png_bytep>& rows, size_t n) {
+  try {
+    rows.resize(n);
+  } catch (const std::bad_alloc&) {
+    return false;
+  } catch (const std::length_error&) {
+    return false;
+  }
+  return true;
+}
+
+// The only PNG function that calls setjmp; same discipline as run_jpeg.
+bool run_png(PngJob& job) {
+  if (setjmp(png_jmpbuf(job.png))) return false;
+  png_structp png = job.png;
+  png_infop info = job.info;
+  png_set_read_fn(png, &job, png_read_mem);
+  const uint32_t side = job.limits->max_side < 0x7FFFFFFFu ? job.limits->max_side : 0x7FFFFFFFu;
+  png_set_user_limits(png, side, side);  // probe() already checked; this keeps libpng's default 1e6 out of the way
+  png_read_info(png, info);
+
+  png_uint_32 w = 0, h = 0;
+  int depth = 0, color_type = 0, interlace = 0;
+  png_get_IHDR(png, info, &w, &h, &depth, &color_type, &interlace, nullptr, nullptr);
+  if (w != job.probe->width || h != job.probe->height) {
+    job.own_error = true;
+    job.error = corrupt("PNG header is inconsistent");
+    return false;
+  }
+  if (color_type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
+  if (color_type == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
+  if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
+  if (color_type == PNG_COLOR_TYPE_GRAY || color_type == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
+  if (depth == 16 && host_is_little_endian()) png_set_swap(png);  // PNG is big-endian; Image wants native
+  png_set_interlace_handling(png);
+  png_read_update_info(png, info);
+
+  const unsigned channels = png_get_channels(png, info);
+  const unsigned out_depth = png_get_bit_depth(png, info);
+  Image& im = *job.image;
+  im.width = w;
+  im.height = h;
+  im.channels = uint8_t(channels);
+  im.bytes_per_sample = out_depth == 16 ? 2 : 1;
+  im.source_bit_depth = depth == 16 ? 16 : 8;
+  if ((channels != 3 && channels != 4) || (out_depth != 8 && out_depth != 16) ||
+      png_get_rowbytes(png, info) != im.row_bytes()) {
+    job.own_error = true;
+    job.error = corrupt("PNG transforms gave an unexpected layout (" + std::to_string(channels) + " channels, " +
+                        std::to_string(out_depth) + " bits)");
+    return false;
+  }
+
+  const uint64_t bytes = uint64_t(im.row_bytes()) * h;
+  if (!try_resize(im.data, bytes)) {
+    job.own_error = true;
+    job.error = out_of_memory("the PNG pixels", bytes);
+    return false;
+  }
+  if (!grow_rows(job.rows, h)) {
+    job.own_error = true;
+    job.error = out_of_memory("the PNG row table", uint64_t(h) * sizeof(png_bytep));
+    return false;
+  }
+  for (size_t y = 0; y < h; ++y) job.rows[y] = im.data.data() + y * im.row_bytes();
+  png_read_image(png, job.rows.data());
+  job.pixels_done = true;
+  png_read_end(png, info);  // text/eXIf chunks after the image data
+  return true;
+}
+
+// Copies ICC, EXIF and XMP out of libpng's info struct (no libpng call here can raise an error).
+void collect_png_metadata(png_structp png, png_infop info, Metadata& meta) {
+  png_charp name = nullptr;
+  int compression = 0;
+  png_bytep profile = nullptr;
+  png_uint_32 profile_len = 0;
+  if (png_get_iCCP(png, info, &name, &compression, &profile, &profile_len) && profile != nullptr) {
+    meta.icc.assign(profile, profile + profile_len);
+  }
+  png_bytep exif = nullptr;
+  png_uint_32 exif_len = 0;
+  if (png_get_eXIf_1(png, info, &exif_len, &exif) && exif != nullptr) meta.exif.assign(exif, exif + exif_len);
+  png_textp text = nullptr;
+  int num_text = 0;
+  if (png_get_text(png, info, &text, &num_text) > 0 && text != nullptr) {
+    for (int i = 0; i < num_text; ++i) {
+      if (text[i].key == nullptr || text[i].text == nullptr || std::strcmp(text[i].key, "XML:com.adobe.xmp") != 0)
+        continue;
+      size_t n = text[i].compression > 0 ? text[i].itxt_length : text[i].text_length;  // iTXt uses itxt_length
+      if (n == 0) n = std::strlen(text[i].text);
+      meta.xmp.assign(text[i].text, text[i].text + n);
+      break;
+    }
+  }
+}
+
+Result<Image> decode_png(const uint8_t* data, size_t size, const ProbeInfo& probe, const Limits& limits) {
+  Image image;
+  PngJob job;
+  job.data = data;
+  job.size = size;
+  job.probe = &probe;
+  job.limits = &limits;
+  job.image = &image;
+  job.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &job, png_on_error, png_on_warning);
+  if (job.png == nullptr) return fail(ErrorCode::kOutOfMemory, "cannot allocate the PNG decoder");
+  job.info = png_create_info_struct(job.png);
+  if (job.info == nullptr) {
+    png_destroy_read_struct(&job.png, nullptr, nullptr);
+    return fail(ErrorCode::kOutOfMemory, "cannot allocate the PNG decoder");
+  }
+  bool ok = false;
+  try {
+    ok = run_png(job);
+  } catch (const std::bad_alloc&) {
+    job.own_error = true;
+    job.error = fail(ErrorCode::kOutOfMemory, "out of memory while decoding the PNG");
+  }
+  if (ok || (!job.own_error && job.pixels_done)) {
+    try {
+      collect_png_metadata(job.png, job.info, image.meta);
+    } catch (const std::bad_alloc&) {
+      ok = false;
+      job.own_error = true;
+      job.error = fail(ErrorCode::kOutOfMemory, "out of memory while copying PNG metadata");
+    }
+    if (!job.own_error) ok = true;
+  }
+  png_destroy_read_struct(&job.png, &job.info, nullptr);
+  if (ok) return image;
+  if (job.own_error) return job.error;
+  if (job.lib_code == ErrorCode::kOutOfMemory)
+    return fail(ErrorCode::kOutOfMemory, std::string("PNG decoder: ") + job.message);
+  return corrupt(std::string("PNG is truncated or corrupt: ") + job.message);
+}
+
+std::string first_bytes_hex(const uint8_t* d, size_t size) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string s;
+  const size_t n = size < 8 ? size : 8;
+  for (size_t i = 0; i < n; ++i) {
+    if (i) s += ' ';
+    s += kHex[d[i] >> 4];
+    s += kHex[d[i] & 15];
+  }
+  return s;
+}
+
+}  // namespace
+
+const char* input_format_name(InputFormat f) {
+  switch (f) {
+    case InputFormat::kJpeg:
+      return "jpeg";
+    case InputFormat::kPng:
+      return "png";
+    case InputFormat::kGif:
+      return "gif";
+    case InputFormat::kBmp:
+      return "bmp";
+    case InputFormat::kWebp:
+      return "webp";
+    case InputFormat::kHeif:
+      return "heif";
+    case InputFormat::kAvif:
+      return "avif";
+    case InputFormat::kTpg:
+      return "tpg";
+    case InputFormat::kUnknown:
+      break;
+  }
+  return "unknown";
+}
+
+InputFormat sniff(const uint8_t* d, size_t size) {
+  if (d == nullptr || size == 0) return InputFormat::kUnknown;
+  if (size >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) return InputFormat::kJpeg;
+  if (starts_with(d, size, "\x89PNG\r\n\x1a\n", 8)) return InputFormat::kPng;
+  if (starts_with(d, size, "GIF87a", 6) || starts_with(d, size, "GIF89a", 6)) return InputFormat::kGif;
+  if (size >= 12 && std::memcmp(d, "RIFF", 4) == 0 && std::memcmp(d + 8, "WEBP", 4) == 0) return InputFormat::kWebp;
+  if (starts_with(d, size, "TPG", 3)) return InputFormat::kTpg;
+  if (starts_with(d, size, "BM", 2)) return InputFormat::kBmp;
+  return sniff_ftyp(d, size);
+}
+
+Result<ProbeInfo> probe(const uint8_t* data, size_t size, const Limits& limits) {
+  if (size > limits.max_input_bytes) {
+    return fail(ErrorCode::kInputTooLarge, "input is " + std::to_string(size) + " bytes; the limit is " +
+                                               std::to_string(limits.max_input_bytes) + " bytes" +
+                                               human_bytes(limits.max_input_bytes));
+  }
+  if (data == nullptr || size == 0) return corrupt("empty input");
+  const InputFormat f = sniff(data, size);
+  switch (f) {
+    case InputFormat::kJpeg:
+      return probe_jpeg(data, size, limits);
+    case InputFormat::kPng:
+      return probe_png(data, size, limits);
+    case InputFormat::kGif:
+      return fail(ErrorCode::kUnsupportedFormat, "GIF input is not supported yet");
+    case InputFormat::kBmp:
+      return fail(ErrorCode::kUnsupportedFormat, "BMP input is not supported yet");
+    case InputFormat::kWebp:
+      return fail(ErrorCode::kUnsupportedFormat, "WebP input is not supported yet");
+    case InputFormat::kHeif:
+      return fail(ErrorCode::kUnsupportedFormat, "HEIF input is not supported yet");
+    case InputFormat::kAvif:
+      return fail(ErrorCode::kUnsupportedFormat, "AVIF input is not supported yet");
+    case InputFormat::kTpg:
+      return fail(ErrorCode::kUnsupportedFormat,
+                  "TPG (Tencent's proprietary format) cannot be decoded without Tencent's SDK");
+    case InputFormat::kUnknown:
+      break;
+  }
+  return fail(ErrorCode::kUnsupportedFormat,
+              "unrecognised input (first bytes " + first_bytes_hex(data, size) + "); JPEG and PNG are supported");
+}
+
+Result<Image> decode(const uint8_t* data, size_t size, const DecodeOptions& options) {
+  try {
+    Result<ProbeInfo> p = probe(data, size, options.limits);
+    if (!p) return p.error();
+    const ProbeInfo& info = p.value();
+    Result<Image> r = info.format == InputFormat::kJpeg ? decode_jpeg(data, size, info)
+                                                        : decode_png(data, size, info, options.limits);
+    if (!r) return r;
+    Image& im = r.value();
+    if (options.auto_orient) {
+      if (info.orientation >= 2 && info.orientation <= 8) {
+        // 5–8 need a second pixel buffer of the same size.
+        if (info.orientation >= 5) {
+          void* probe_mem = std::malloc(im.data.size());
+          if (probe_mem == nullptr) return out_of_memory("rotating the image", im.data.size());
+          std::free(probe_mem);
+        }
+        apply_orientation(im, info.orientation);
+      }
+      // The pixels are now upright: whatever the tag said (even a value out of range), it now says 1.
+      if (!im.meta.exif.empty()) exif_reset_orientation(im.meta.exif);
+    }
+    return r;
+  } catch (const std::bad_alloc&) {
+    return fail(ErrorCode::kOutOfMemory, "out of memory while decoding");
+  } catch (const std::length_error&) {
+    return fail(ErrorCode::kOutOfMemory, "out of memory while decoding (allocation too large)");
+  }
+}
+
+}  // namespace advcompress
