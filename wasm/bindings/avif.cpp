@@ -1,0 +1,24 @@
+// advcompress — entry point of the AVIF module (libheif + libaom).
+// SPDX-License-Identifier: MIT
+#include <libheif/heif.h>
+
+#include "advcompress/encode.h"
+#include "encoder_entry.h"
+
+using namespace emscripten;
+
+/// codecInfo() -> {module: "avif", libheif: "1.19.8"}
+static val codec_info() {
+  val v = val::object();
+  v.set("module", std::string("avif"));
+  v.set("libheif", std::string(heif_get_version()));
+  return v;
+}
+
+EMSCRIPTEN_BINDINGS(advcompress_avif) {
+  /// encode(pixels: Uint8Array, info: PixelInfo, options: EncodeOptions, limits?: Limits)
+  ///   -> {data: Uint8Array, width, height, bitDepth} | {error: {code, subcode, message}}.
+  /// AVIF (HEIF with AV1 by libaom); options.format must be "avif".
+  function("encode", &advcompress::bind::encode_entry<advcompress::encode_heif>);
+  function("codecInfo", &codec_info);
+}

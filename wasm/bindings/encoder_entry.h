@@ -1,0 +1,29 @@
+// advcompress — the body shared by the three encoder modules' entry points (heic.cpp, avif.cpp, webp.cpp):
+// encode(pixels, info, options, limits) -> {data, width, height, bitDepth} | {error: {code, subcode, message}}.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "advcompress/encode.h"
+#include "common.h"
+
+namespace advcompress::bind {
+
+template <Result<Encoded> (*Encode)(const Image&, const EncodeOptions&, const Limits&)>
+val encode_entry(val pixels, val info, val options, val limits) {
+  Reader rd;
+  const EncodeOptions o = rd.options(options);
+  const Limits l = rd.limits(limits);
+  if (rd.error) return error_value(*rd.error);
+  Image im = rd.image(pixels, info);
+  if (rd.error) return error_value(*rd.error);
+  auto r = Encode(im, o, l);
+  if (!r) return error_value(r.error());
+  val out = val::object();
+  out.set("data", bytes_to(r.value().data));
+  out.set("width", r.value().width);
+  out.set("height", r.value().height);
+  out.set("bitDepth", r.value().bit_depth);
+  return out;
+}
+
+}  // namespace advcompress::bind

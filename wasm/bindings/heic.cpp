@@ -1,0 +1,26 @@
+// advcompress — entry point of the HEIC module (libheif + x265 + libde265).
+// SPDX-License-Identifier: GPL-2.0-or-later
+// This module links x265, which is licensed under the GNU GPL version 2 or later; the module as a whole is
+// therefore distributed under the GPL (see NOTICE). It is only reachable through the `advcompress/heic` entry point.
+#include <libheif/heif.h>
+
+#include "advcompress/encode.h"
+#include "encoder_entry.h"
+
+using namespace emscripten;
+
+/// codecInfo() -> {module: "heic", libheif: "1.19.8", encoder: "x265 HEVC encoder (4.1...)"}
+static val codec_info() {
+  val v = val::object();
+  v.set("module", std::string("heic"));
+  v.set("libheif", std::string(heif_get_version()));
+  return v;
+}
+
+EMSCRIPTEN_BINDINGS(advcompress_heic) {
+  /// encode(pixels: Uint8Array, info: PixelInfo, options: EncodeOptions, limits?: Limits)
+  ///   -> {data: Uint8Array, width, height, bitDepth} | {error: {code, subcode, message}}.
+  /// HEIF with HEVC; options.format must be "heic".
+  function("encode", &advcompress::bind::encode_entry<advcompress::encode_heif>);
+  function("codecInfo", &codec_info);
+}

@@ -1,0 +1,25 @@
+// advcompress — entry point of the WebP module (libwebp + libwebpmux).
+// SPDX-License-Identifier: MIT
+#include <webp/encode.h>
+
+#include "advcompress/encode.h"
+#include "encoder_entry.h"
+
+using namespace emscripten;
+
+/// codecInfo() -> {module: "webp", libwebp: "1.5.0"}
+static val codec_info() {
+  const int v = WebPGetEncoderVersion();
+  val o = val::object();
+  o.set("module", std::string("webp"));
+  o.set("libwebp", std::to_string(v >> 16) + "." + std::to_string((v >> 8) & 0xff) + "." + std::to_string(v & 0xff));
+  return o;
+}
+
+EMSCRIPTEN_BINDINGS(advcompress_webp) {
+  /// encode(pixels: Uint8Array, info: PixelInfo, options: EncodeOptions, limits?: Limits)
+  ///   -> {data: Uint8Array, width, height, bitDepth} | {error: {code, subcode, message}}.
+  /// WebP (lossy or lossless, method 6 by default); options.format must be "webp".
+  function("encode", &advcompress::bind::encode_entry<advcompress::encode_webp>);
+  function("codecInfo", &codec_info);
+}

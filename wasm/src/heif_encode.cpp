@@ -1,0 +1,187 @@
+// advcompress — HEIF/HEIC (HEVC) and AVIF (AV1) encoding through libheif. Which codecs exist depends on the libheif
+// this file is linked with: the HEIC module's has x265, the AVIF module's has libaom (scripts/build-deps.sh).
+// SPDX-License-Identifier: MIT
+#include <libheif/heif.h>
+
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+
+#include "advcompress/encode.h"
+#include "pixels.h"
+
+namespace advcompress {
+namespace {
+
+template <typename T, void (*F)(T*)>
+struct Deleter {
+  void operator()(T* p) const { if (p) F(p); }
+};
+using ContextPtr = std::unique_ptr<heif_context, Deleter<heif_context, heif_context_free>>;
+using EncoderPtr = std::unique_ptr<heif_encoder, Deleter<heif_encoder, heif_encoder_release>>;
+using ImagePtr = std::unique_ptr<heif_image, Deleter<heif_image, heif_image_release>>;
+using HandlePtr = std::unique_ptr<heif_image_handle, Deleter<heif_image_handle, heif_image_handle_release>>;
+using OptionsPtr = std::unique_ptr<heif_encoding_options, Deleter<heif_encoding_options, heif_encoding_options_free>>;
+using NclxPtr = std::unique_ptr<heif_color_profile_nclx, Deleter<heif_color_profile_nclx, heif_nclx_color_profile_free>>;
+
+Error heif_fail(const heif_error& e, const std::string& what) {
+  const ErrorCode code = e.code == heif_error_Memory_allocation_error ? ErrorCode::kOutOfMemory
+                         : e.code == heif_error_Usage_error           ? ErrorCode::kInvalidOption
+                                                                      : ErrorCode::kEncoderError;
+  return fail(code, what + ": " + (e.message ? e.message : "libheif error"), int(e.subcode));
+}
+
+const char* kX265Presets[] = {"ultrafast", "superfast", "veryfast", "faster", "fast",
+                              "medium",    "slow",      "slower",   "veryslow", "placebo"};
+
+struct Writer {
+  std::vector<uint8_t>* out;
+};
+heif_error write_cb(heif_context*, const void* data, size_t size, void* userdata) {
+  auto* w = static_cast<Writer*>(userdata);
+  try {
+    const auto* p = static_cast<const uint8_t*>(data);
+    w->out->insert(w->out->end(), p, p + size);
+  } catch (const std::bad_alloc&) {
+    return {heif_error_Memory_allocation_error, heif_suberror_Unspecified, "output buffer"};
+  }
+  return {heif_error_Ok, heif_suberror_Unspecified, "Success"};
+}
+
+// Fills an interleaved heif_image (RGB/RGBA, 8 bit, or RRGGBB(AA)_LE at `bits`) from `im`.
+Result<ImagePtr> make_heif_image(const Image& im, int bits, bool keep_alpha) {
+  const bool hdr = bits > 8;
+  const heif_chroma chroma = keep_alpha ? (hdr ? heif_chroma_interleaved_RRGGBBAA_LE : heif_chroma_interleaved_RGBA)
+                                        : (hdr ? heif_chroma_interleaved_RRGGBB_LE : heif_chroma_interleaved_RGB);
+  heif_image* raw = nullptr;
+  heif_error e = heif_image_create(int(im.width), int(im.height), heif_colorspace_RGB, chroma, &raw);
+  if (e.code) return heif_fail(e, "creating the image");
+  ImagePtr img(raw);
+  e = heif_image_add_plane(img.get(), heif_channel_interleaved, int(im.width), int(im.height), bits);
+  if (e.code) return heif_fail(e, "allocating the image plane");
+  int stride = 0;
+  uint8_t* plane = heif_image_get_plane(img.get(), heif_channel_interleaved, &stride);
+  if (!plane) return fail(ErrorCode::kOutOfMemory, "libheif could not allocate the image plane");
+  const int out_ch = keep_alpha ? 4 : 3;
+  for (uint32_t y = 0; y < im.height; ++y) {
+    const uint8_t* src = im.data.data() + y * im.row_bytes();
+    uint8_t* dst = plane + size_t(y) * size_t(stride);
+    if (!hdr && im.bytes_per_sample == 1 && im.channels == out_ch) {
+      std::memcpy(dst, src, im.row_bytes());
+      continue;
+    }
+    for (uint32_t x = 0; x < im.width; ++x) {
+      for (int c = 0; c < out_ch; ++c) {
+        const uint16_t v = detail::sample16(im, src, size_t(x) * im.channels + c);
+        if (hdr) {
+          const uint16_t s = detail::to_bits(v, bits);
+          dst[(size_t(x) * out_ch + c) * 2] = uint8_t(s & 0xff);
+          dst[(size_t(x) * out_ch + c) * 2 + 1] = uint8_t(s >> 8);
+        } else {
+          dst[size_t(x) * out_ch + c] = uint8_t(detail::to_bits(v, 8));
+        }
+      }
+    }
+  }
+  return img;
+}
+
+}  // namespace
+
+Result<Encoded> encode_heif(const Image& im, const EncodeOptions& o, const Limits& limits) try {
+  if (o.format != Format::kHeic && o.format != Format::kAvif)
+    return fail(ErrorCode::kInvalidOption, std::string("encode_heif cannot write ") + format_name(o.format));
+  if (auto s = check_encode_input(im, o, limits); !s) return s.error();
+  const bool avif = o.format == Format::kAvif;
+  const int bits = o.bit_depth ? o.bit_depth : (im.source_bit_depth > 8 ? 10 : 8);
+  const int quality = o.quality >= 0 ? o.quality : default_quality(o.format);
+  const int effort = o.effort >= 0 ? o.effort : default_effort(o.format);
+  const Chroma chroma = o.chroma != Chroma::kAuto ? o.chroma : (o.lossless ? Chroma::k444 : Chroma::k420);
+
+  static const bool initialised = (heif_init(nullptr), true);  // registers the built-in codecs, once
+  (void)initialised;
+  ContextPtr ctx(heif_context_alloc());
+  if (!ctx) return fail(ErrorCode::kOutOfMemory, "libheif could not allocate a context");
+  heif_encoder* enc_raw = nullptr;
+  heif_error e = heif_context_get_encoder_for_format(ctx.get(), avif ? heif_compression_AV1 : heif_compression_HEVC,
+                                                     &enc_raw);
+  if (e.code)
+    return fail(ErrorCode::kEncoderError,
+                std::string("this module has no ") + (avif ? "AV1" : "HEVC") + " encoder (" + e.message + ")",
+                int(e.subcode));
+  EncoderPtr enc(enc_raw);
+
+  auto set = [&](const char* name, const std::string& value) -> Status {
+    heif_error r = heif_encoder_set_parameter(enc.get(), name, value.c_str());
+    if (r.code)
+      return fail(ErrorCode::kInvalidOption, std::string("codec parameter ") + name + "=" + value + ": " + r.message,
+                  int(r.subcode));
+    return Ok{};
+  };
+  if (o.lossless) {
+    e = heif_encoder_set_lossless(enc.get(), 1);
+    if (e.code) return heif_fail(e, "lossless");
+  } else {
+    e = heif_encoder_set_lossy_quality(enc.get(), quality);
+    if (e.code) return heif_fail(e, "quality");
+  }
+  const char* chroma_s = chroma == Chroma::k444 ? "444" : chroma == Chroma::k422 ? "422" : "420";
+  if (auto s = set("chroma", chroma_s); !s) return s.error();
+  if (avif) {
+    if (auto s = set("speed", std::to_string(9 - effort)); !s) return s.error();
+  } else {
+    if (auto s = set("preset", kX265Presets[effort]); !s) return s.error();
+  }
+  for (const auto& [name, value] : o.advanced)
+    if (auto s = set(name.c_str(), value); !s) return s.error();
+
+  const bool keep_alpha = im.has_alpha() && !detail::alpha_is_opaque(im);
+  auto img = make_heif_image(im, bits, keep_alpha);
+  if (!img) return img.error();
+
+  // Colour: NCLX written explicitly. Lossless uses the identity matrix (RGB coded as GBR, no YCbCr rounding).
+  NclxPtr nclx(heif_nclx_color_profile_alloc());
+  if (!nclx) return fail(ErrorCode::kOutOfMemory, "nclx profile");
+  const Nclx src = im.meta.nclx.value_or(Nclx{});
+  nclx->color_primaries = heif_color_primaries(src.color_primaries);
+  nclx->transfer_characteristics = heif_transfer_characteristics(src.transfer_characteristics);
+  nclx->matrix_coefficients = heif_matrix_coefficients(o.lossless ? 0 : src.matrix_coefficients);
+  nclx->full_range_flag = o.lossless ? 1 : uint8_t(src.full_range);
+  const bool keep_meta = o.metadata == MetadataPolicy::kKeep;
+  if (keep_meta && !im.meta.icc.empty()) {
+    e = heif_image_set_raw_color_profile(img.value().get(), "prof", im.meta.icc.data(), im.meta.icc.size());
+    if (e.code) return heif_fail(e, "ICC profile");
+  }
+  OptionsPtr opts(heif_encoding_options_alloc());
+  opts->save_alpha_channel = keep_alpha;
+  opts->output_nclx_profile = nclx.get();
+  opts->macOS_compatibility_workaround_no_nclx_profile = 0;
+  opts->save_two_colr_boxes_when_ICC_and_nclx_available = 1;
+
+  heif_image_handle* h_raw = nullptr;
+  e = heif_context_encode_image(ctx.get(), img.value().get(), enc.get(), opts.get(), &h_raw);
+  if (e.code) return heif_fail(e, "encoding");
+  HandlePtr handle(h_raw);
+  if (keep_meta && !im.meta.exif.empty()) {
+    e = heif_context_add_exif_metadata(ctx.get(), handle.get(), im.meta.exif.data(), int(im.meta.exif.size()));
+    if (e.code) return heif_fail(e, "EXIF");
+  }
+  if (keep_meta && !im.meta.xmp.empty()) {
+    e = heif_context_add_XMP_metadata(ctx.get(), handle.get(), im.meta.xmp.data(), int(im.meta.xmp.size()));
+    if (e.code) return heif_fail(e, "XMP");
+  }
+  Encoded out;
+  Writer w{&out.data};
+  heif_writer writer{1, write_cb};
+  e = heif_context_write(ctx.get(), &writer, &w);
+  if (e.code) return heif_fail(e, "writing the file");
+  out.width = im.width;
+  out.height = im.height;
+  out.bit_depth = uint8_t(bits);
+  return out;
+} catch (const std::bad_alloc&) {
+  return fail(ErrorCode::kOutOfMemory, "out of memory while encoding " + std::string(format_name(o.format)));
+}
+
+}  // namespace advcompress
