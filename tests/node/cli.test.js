@@ -1,0 +1,52 @@
+// The CLI as a user runs it: conversion, the no-argument demo table, typed errors and exit codes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { PHOTO, decodeIndependently, dims, photoBytes } from './helpers.js';
+
+const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const cli = (args, cwd) => spawnSync('node', [CLI, ...args], { encoding: 'utf8', cwd });
+const dir = mkdtempSync(join(tmpdir(), 'advcompress-cli-'));
+
+test('no argument: converts the Debian photo to HEIC, AVIF and WebP and prints the comparison table', () => {
+  const r = cli([], dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /\| Format\s+\| Size\s+\| Compression ratio/);
+  for (const f of ['HEIC', 'AVIF', 'WEBP']) assert.match(r.stdout, new RegExp(`\\| ${f}\\s+\\| [\\d,.]+ KB\\s+\\| \\d+\\.\\d%`));
+  for (const ext of ['heic', 'avif', 'webp']) assert.ok(existsSync(join(dir, `Storm.${ext}`)));
+});
+
+test('-f avif -q 60 -o out.avif writes a decodable AVIF of the right size', () => {
+  const out = join(dir, 'x.avif');
+  const r = cli([PHOTO, '-f', 'avif', '-q', '60', '-e', '2', '-o', out]);
+  assert.equal(r.status, 0, r.stderr);
+  const png = decodeIndependently(new Uint8Array(readFileSync(out)), 'avif');
+  assert.deepEqual(dims(png), { width: 1920, height: 1280 });
+});
+
+test('bad input: exit 1 with the typed error code; usage error: exit 2', () => {
+  const bad = join(dir, 'bad.jpg');
+  writeFileSync(bad, photoBytes().subarray(0, 5000));
+  const r = cli([bad, '-f', 'webp']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /CORRUPT_INPUT/);
+  const t = join(dir, 'notes.txt');
+  writeFileSync(t, 'not an image');
+  assert.match(cli([t]).stderr, /UNSUPPORTED_FORMAT/);
+  assert.equal(cli(['--quality', 'high', PHOTO]).status, 2);
+  assert.equal(cli(['--frobnicate']).status, 2);
+  const q = cli([PHOTO, '-q', '150', '-f', 'webp', '-o', join(dir, 'q.webp')]);
+  assert.equal(q.status, 1);
+  assert.match(q.stderr, /INVALID_OPTION: Expected integer between 0 and 100 for quality but received 150/);
+});
+
+test('--help documents every flag', () => {
+  const r = cli(['--help']);
+  assert.equal(r.status, 0);
+  for (const f of ['--format', '--quality', '--lossless', '--effort', '--chroma', '--bit-depth', '--strip', '--output', '--variant'])
+    assert.ok(r.stdout.includes(f), f);
+});

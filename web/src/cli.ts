@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+/**
+ * advcompress CLI: convert photos to HEIC, AVIF or WebP with the same wasm modules as the browser.
+ * SPDX-License-Identifier: GPL-2.0-or-later (loads the HEIC module)
+ *
+ *   advcompress [INPUT...] [-f heic|avif|webp] [-q 0-100] [--lossless] [-e 0-9] [--chroma 420|422|444]
+ *               [--bit-depth 8|10|12] [--strip] [-o OUT] [--variant baseline|simd]
+ *
+ * With no INPUT: converts a real photograph from a Debian package to all three formats and prints a table.
+ * Exit codes: 0 success, 1 a conversion failed (the error code is printed), 2 usage error.
+ */
+import { parseArgs } from 'node:util';
+import { existsSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
+import { basename, dirname, extname, join } from 'node:path';
+
+/** Real photographs from Debian's mate-backgrounds (scripts/setup.sh installs it), tried in order. */
+export const DEFAULT_PHOTOS = [
+  '/usr/share/backgrounds/mate/nature/Storm.jpg',
+  '/usr/share/backgrounds/mate/nature/Dune.jpg',
+];
+
+const HELP = `Usage: advcompress [INPUT...] [options]
+
+Converts photos (JPEG, PNG) to HEIC, AVIF or WebP in WebAssembly, as the browser package does.
+With no INPUT, converts a real photograph (${DEFAULT_PHOTOS[0]},
+from the Debian package mate-backgrounds) to all three formats and prints a comparison table.
+
+Options:
+  -f, --format FMT      heic | avif | webp (default: heic; 'heif' = heic)
+  -q, --quality N       0-100, higher is better and bigger (default: heic/avif 50, webp 75); -1 = lossless
+      --lossless        mathematically lossless (HEIC/AVIF: RGB 4:4:4, WebP lossless)
+  -e, --effort N        0-9, higher is slower and smaller (default: heic 6 = x265 "slow", avif 3, webp 9 = method 6)
+      --chroma S        420 | 422 | 444 chroma subsampling (default 420; 444 when lossless)
+      --bit-depth N     8 | 10 | 12 coded bit depth (HEIC/AVIF; default: 8, or 10 for 16-bit input)
+      --strip           drop EXIF, XMP and ICC (as imageMogr2 /strip)
+      --no-auto-orient  keep pixels as stored instead of rotating per EXIF orientation
+  -o, --output PATH     output file (one input) or directory (default: next to the input, new extension)
+      --variant V       force the wasm build: baseline | simd (default: simd when supported)
+  -h, --help            this text
+  -V, --version         version
+
+Exit status: 0 success, 1 a conversion failed (its error code is printed), 2 usage error.`;
+
+interface WorkerResult {
+  ok: boolean; code?: string; message?: string; data?: Uint8Array; width?: number; height?: number;
+  bitDepth?: number; format?: string; inputBytes?: number; outputBytes?: number;
+  timings?: { decodeMs: number; encodeMs: number }; variant?: string;
+}
+
+function runWorker(path: string, options: object, variant?: string, label = ''): Promise<WorkerResult> {
+  const t0 = Date.now();
+  const tty = process.stderr.isTTY;
+  const timer = tty ? setInterval(() => process.stderr.write(`\r${label} ${((Date.now() - t0) / 1000).toFixed(1)} s`), 200) : undefined;
+  return new Promise((resolve) => {
+    const w = new Worker(new URL('./cli-worker.js', import.meta.url), { workerData: { path, options, variant } });
+    let done = false;
+    const finish = (r: WorkerResult) => {
+      if (done) return;
+      done = true;
+      if (timer) { clearInterval(timer); process.stderr.write('\r\x1b[K'); }
+      resolve(r);
+      void w.terminate();
+    };
+    w.on('message', finish);
+    w.on('error', (e) => finish({ ok: false, code: 'ENCODER_ERROR', message: String(e?.message ?? e) }));
+    w.on('exit', () => finish({ ok: false, code: 'OUT_OF_MEMORY', message: 'the conversion worker stopped' }));
+  });
+}
+
+const kb = (n: number) => `${(n / 1024).toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 })} KB`;
+const EXT: Record<string, string> = { heic: '.heic', avif: '.avif', webp: '.webp' };
+
+function usage(msg: string): never {
+  process.stderr.write(`advcompress: ${msg}\nTry 'advcompress --help'.\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', short: 'f' }, quality: { type: 'string', short: 'q' },
+        lossless: { type: 'boolean' }, effort: { type: 'string', short: 'e' }, chroma: { type: 'string' },
+        'bit-depth': { type: 'string' }, strip: { type: 'boolean' }, 'no-auto-orient': { type: 'boolean' },
+        output: { type: 'string', short: 'o' }, variant: { type: 'string' },
+        help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' },
+      },
+    });
+  } catch (e) {
+    usage((e as Error).message);
+  }
+  const v = args.values;
+  if (v.help) { process.stdout.write(HELP + '\n'); return 0; }
+  if (v.version) { process.stdout.write('advcompress 0.1.0\n'); return 0; }
+  const num = (name: string, s?: string) => {
+    if (s === undefined) return undefined;
+    if (!/^-?\d+$/.test(s)) usage(`--${name} expects an integer, got '${s}'`);
+    return Number(s);
+  };
+  if (v.variant !== undefined && v.variant !== 'baseline' && v.variant !== 'simd') usage(`--variant expects baseline or simd, got '${v.variant}'`);
+  const options: Record<string, unknown> = {
+    quality: num('quality', v.quality), lossless: v.lossless, effort: num('effort', v.effort), chroma: v.chroma,
+    bitDepth: num('bit-depth', v['bit-depth']), metadata: v.strip ? 'strip' : undefined,
+    autoOrient: v['no-auto-orient'] ? false : undefined,
+  };
+  for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k];
+
+  let inputs = args.positionals;
+  let formats = [v.format ?? 'heic'];
+  const demo = inputs.length === 0;
+  if (demo) {
+    const photo = DEFAULT_PHOTOS.find((p) => existsSync(p));
+    if (!photo) usage(`no input given and no default photo found (${DEFAULT_PHOTOS[0]}: apt-get install mate-backgrounds)`);
+    inputs = [photo];
+    if (!v.format) formats = ['heic', 'avif', 'webp'];
+  }
+  if (v.output && inputs.length * formats.length > 1 && !(existsSync(v.output) && statSync(v.output).isDirectory()))
+    usage('-o must be an existing directory when converting several files');
+
+  let failures = 0;
+  const rows: string[][] = [];
+  for (const input of inputs) {
+    if (!existsSync(input)) { process.stderr.write(`advcompress: ${input}: no such file\n`); failures++; continue; }
+    const inBytes = statSync(input).size;
+    rows.push([`${extname(input).slice(1).toUpperCase() || 'input'} (input image)`, kb(inBytes), '', '', '']);
+    for (const format of formats) {
+      const r = await runWorker(input, { ...options, format }, v.variant, `${basename(input)} -> ${format}`);
+      if (!r.ok) {
+        process.stderr.write(`advcompress: ${input}: ${r.code}: ${r.message}\n`);
+        failures++;
+        continue;
+      }
+      const ext = EXT[r.format!];
+      let out: string;
+      if (v.output && existsSync(v.output) && statSync(v.output).isDirectory()) out = join(v.output, basename(input, extname(input)) + ext);
+      else if (v.output) out = v.output;
+      else out = join(demo ? process.cwd() : dirname(input), basename(input, extname(input)) + ext);
+      await writeFile(out, r.data!);
+      const saved = (1 - r.outputBytes! / inBytes) * 100;
+      rows.push([r.format!.toUpperCase(), kb(r.outputBytes!), `${saved.toFixed(1)}%`, `${(r.timings!.encodeMs / 1000).toFixed(2)} s`,
+        `${r.width}x${r.height}, ${r.bitDepth}-bit, ${r.variant} -> ${out}`]);
+    }
+  }
+  if (rows.length) {
+    const head = ['Format', 'Size', 'Compression ratio', 'Encode time', 'Output'];
+    const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (r: string[]) => '| ' + r.map((c, i) => c.padEnd(w[i])).join(' | ') + ' |';
+    process.stdout.write([line(head), '|' + w.map((n) => '-'.repeat(n + 2)).join('|') + '|', ...rows.map(line)].join('\n') + '\n');
+    if (demo) process.stdout.write('(compression ratio = size saved against the input, as in the Tencent CI examples)\n');
+  }
+  return failures ? 1 : 0;
+}
+
+process.exitCode = await main();

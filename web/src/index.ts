@@ -1,0 +1,27 @@
+/**
+ * advcompress — convert photos to AVIF or WebP on the user's device (MIT). For HEIC output import from
+ * `advcompress/heic` instead (same API; GPL because of x265).
+ * @example
+ *   import { convert } from 'advcompress';
+ *   const r = await convert(file, { format: 'avif', quality: 60 });
+ */
+import { makeApi } from './api.js';
+import { registerModules } from './loader.js';
+// @ts-ignore -- plain JS table of static imports (see modules.js)
+import { MODULES } from './modules.js';
+
+registerModules(MODULES);
+const api = makeApi(['avif', 'webp']);
+
+/** Converts an encoded image to AVIF (default here) or WebP. See {@link makeApi}. */
+export const convert = api.convert;
+/** Encodes raw RGB(A) pixels to AVIF (default here) or WebP. */
+export const encode = api.encode;
+export { decode, probe } from './api.js';
+export type { CallOptions, ConvertResult, DecodedImage, Input, Pixels, ProbeResult, Stage } from './api.js';
+export { AdvcompressError } from './errors.js';
+export type { ErrorCode } from './errors.js';
+export { DEFAULT_LIMITS, MIME_TYPES, resolveOptions } from './options.js';
+export type { Chroma, EncodeOptions, Format, Limits } from './options.js';
+export { pickVariant, setVariant } from './loader.js';
+export type { Variant } from './loader.js';

@@ -1,0 +1,69 @@
+/**
+ * Loads wasm modules: which file (module name × variant) and how (browser: the glue fetches the .wasm next to it;
+ * Node: we read the bytes and hand them over as `wasmBinary`, since the glue is built for web/worker only).
+ * One instance per module and variant per thread (worker), created on first use and reused.
+ */
+import { simd } from 'wasm-feature-detect';
+import { AdvcompressError } from './errors.js';
+
+/** Build variants: `baseline` (wasm MVP) or `simd` (wasm SIMD128). */
+export type Variant = 'baseline' | 'simd';
+/** Module names: the decoder and one encoder per output format. */
+export type ModuleName = 'decode' | 'heic' | 'avif' | 'webp';
+
+interface ModuleFiles { glue: () => Promise<{ default: (init: object) => Promise<unknown> }>; wasm: URL }
+const registry = new Map<string, Record<Variant, ModuleFiles>>();
+const instances = new Map<string, Promise<unknown>>();
+let forcedVariant: Variant | undefined;
+
+/** Adds modules to the registry (the entry points call this with their static tables). */
+export function registerModules(table: Record<string, Record<Variant, ModuleFiles>>): void {
+  for (const [name, files] of Object.entries(table)) registry.set(name, files);
+}
+
+/** Forces a variant for every later load (`undefined` returns to detection). Tests use it. */
+export function setVariant(variant: Variant | undefined): void {
+  if (variant !== undefined && variant !== 'baseline' && variant !== 'simd')
+    throw new AdvcompressError('INVALID_OPTION', `Expected 'baseline' or 'simd' for variant but received ${String(variant)}`);
+  forcedVariant = variant;
+}
+
+/** The variant that loads here: the forced one, else `simd` when the engine supports wasm SIMD. */
+export async function pickVariant(): Promise<Variant> {
+  if (forcedVariant) return forcedVariant;
+  return (await simd()) ? 'simd' : 'baseline';
+}
+
+const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+/** The module's Embind exports, instantiated once per (name, variant) in this thread. */
+export async function loadModule<T>(name: ModuleName, variant?: Variant): Promise<T> {
+  const files = registry.get(name);
+  if (!files) {
+    throw new AdvcompressError('UNSUPPORTED_FORMAT', name === 'heic'
+      ? "HEIC output needs the 'advcompress/heic' entry point (GPL, because of x265): import { convert } from 'advcompress/heic'"
+      : `no module '${name}' is registered`);
+  }
+  const v = variant ?? await pickVariant();
+  const key = `${name}.${v}`;
+  let p = instances.get(key);
+  if (!p) {
+    p = (async () => {
+      const { glue, wasm } = files[v];
+      const factory = (await glue()).default;
+      if (isNode) {
+        const { readFile } = await import(/* @vite-ignore */ 'node:fs/promises' as string) as typeof import('node:fs/promises');
+        return factory({ wasmBinary: await readFile(wasm) });
+      }
+      return factory({ locateFile: () => wasm.href });
+    })();
+    instances.set(key, p);
+    p.catch(() => instances.delete(key));
+  }
+  return p as Promise<T>;
+}
+
+/** Drops a module instance (after a trap: a wasm abort leaves the instance unusable). */
+export function dropModule(name: ModuleName, variant: Variant): void {
+  instances.delete(`${name}.${variant}`);
+}

@@ -1,0 +1,141 @@
+/**
+ * Options, their defaults and their validation (one vocabulary across C++, Embind, TypeScript and the CLI; the
+ * C++ core checks the ranges again). Messages follow sharp's form: "Expected integer between 0 and 100 for
+ * quality but received 150 of type number".
+ */
+import { AdvcompressError } from './errors.js';
+
+/** Output formats: HEIF with HEVC (`heic`, from `advcompress/heic`), AVIF (AV1), WebP. */
+export type Format = 'heic' | 'avif' | 'webp';
+/** Chroma subsampling of the coded image. */
+export type Chroma = '420' | '422' | '444';
+
+/** The restrictions of the cloud services (seeds of Tencent CI), all configurable. */
+export interface Limits {
+  /** Bytes of encoded input; default 33554432 (32 MiB). */
+  maxInputBytes?: number;
+  /** Pixels, each input side; default 30000. */
+  maxSide?: number;
+  /** Input pixels, width × height × frames; default 250000000. */
+  maxPixels?: number;
+  /** Frames of an animated input; default 300. */
+  maxFrames?: number;
+  /** Pixels, each output side; default 9999 (larger gives OUTPUT_TOO_LARGE). */
+  maxOutputSide?: number;
+}
+
+/** Default limits (Tencent CI's: 32 MB input, 30,000 px sides, 250 MP, 300 frames, 9,999 px output sides). */
+export const DEFAULT_LIMITS: Required<Limits> = Object.freeze({
+  maxInputBytes: 32 * 1024 * 1024,
+  maxSide: 30000,
+  maxPixels: 250_000_000,
+  maxFrames: 300,
+  maxOutputSide: 9999,
+});
+
+/** Options of `convert()` and `encode()`. */
+export interface EncodeOptions {
+  /** Output format (as imageMogr2 `/format/heif|avif|webp`); `heif` is accepted for `heic`. Default `'heic'` from
+   * `advcompress/heic`; `'avif'` from `advcompress`. */
+  format?: Format | 'heif';
+  /** 0–100, higher is better and bigger. Defaults: heic 50 and avif 50 (libheif's), webp 75 (cwebp's).
+   * `-1` means lossless, as pillow-heif `save(quality=-1)`. */
+  quality?: number;
+  /** Mathematically lossless: HEIC/AVIF through matrix_coefficients 0 + 4:4:4, WebP lossless. Default false. */
+  lossless?: boolean;
+  /** Chroma subsampling; default `'420'` (lossy), `'444'` (lossless). WebP lossy is always 4:2:0. */
+  chroma?: Chroma;
+  /** Coded bit depth 8, 10 or 12 (HEIC/AVIF); default 8 for 8-bit input, 10 for 16-bit input (as pillow-heif). */
+  bitDepth?: 8 | 10 | 12;
+  /** 0–9, higher is slower and smaller. heic: x265 preset ultrafast..placebo (default 6 = slow);
+   * avif: libaom cpu-used 9−effort (default 3 = speed 6); webp: method round(effort·6/9) (default 9 = method 6). */
+  effort?: number;
+  /** 0–9, higher is faster: the complement of `effort` (speed = 9 − effort). Give one of the two. */
+  speed?: number;
+  /** `'keep'` EXIF, XMP and ICC (default) or `'strip'` them (as imageMogr2 `/strip`). */
+  metadata?: 'keep' | 'strip';
+  /** Rotate pixels per EXIF orientation and reset the tag (default true, as imageMogr2 `/auto-orient`). */
+  autoOrient?: boolean;
+  /** Codec parameters by name, for experts: libheif encoder parameters (`preset`, `tune`, `speed`, `x265:...`),
+   * or WebPConfig field names for WebP (`sns_strength`, `filter_strength`, ...). */
+  advanced?: Record<string, string>;
+  /** Overrides of the default {@link Limits}. */
+  limits?: Limits;
+}
+
+/** Options after validation, as handed to the wasm modules. */
+export interface ResolvedOptions {
+  format: Format;
+  quality?: number;
+  lossless: boolean;
+  chroma?: Chroma;
+  bitDepth?: number;
+  effort?: number;
+  metadata: 'keep' | 'strip';
+  autoOrient: boolean;
+  advanced?: Record<string, string>;
+  limits: Required<Limits>;
+}
+
+function describe(v: unknown): string {
+  return `${typeof v === 'string' ? JSON.stringify(v) : String(v)} of type ${typeof v}`;
+}
+function invalid(name: string, expected: string, v: unknown): AdvcompressError {
+  return new AdvcompressError('INVALID_OPTION', `Expected ${expected} for ${name} but received ${describe(v)}`);
+}
+function intIn(name: string, v: unknown, lo: number, hi: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
+    throw invalid(name, `integer between ${lo} and ${hi}`, v);
+  return v;
+}
+
+const KNOWN = new Set(['format', 'quality', 'lossless', 'chroma', 'bitDepth', 'effort', 'speed', 'metadata',
+  'autoOrient', 'advanced', 'limits']);
+
+/**
+ * Validates `options` and fills defaults. `defaultFormat` is the entry point's default.
+ * @throws AdvcompressError INVALID_OPTION naming the option, the expected range and the received value.
+ */
+export function resolveOptions(options: EncodeOptions | undefined, defaultFormat: Format): ResolvedOptions {
+  const o = options ?? {};
+  if (typeof o !== 'object' || o === null) throw invalid('options', 'an object', o);
+  for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw new AdvcompressError('INVALID_OPTION', `Unknown option '${k}'`);
+  let format = o.format ?? defaultFormat;
+  if (format === 'heif') format = 'heic';
+  if (format !== 'heic' && format !== 'avif' && format !== 'webp') throw invalid('format', "one of 'heic', 'avif', 'webp'", o.format);
+  let lossless = o.lossless ?? false;
+  if (typeof lossless !== 'boolean') throw invalid('lossless', 'boolean', o.lossless);
+  let quality = o.quality;
+  if (quality === -1) { lossless = true; quality = undefined; }  // pillow-heif: quality=-1 is lossless
+  quality = intIn('quality', quality, 0, 100);
+  if (o.chroma !== undefined && !['420', '422', '444'].includes(o.chroma)) throw invalid('chroma', "one of '420', '422', '444'", o.chroma);
+  if (o.bitDepth !== undefined && ![8, 10, 12].includes(o.bitDepth)) throw invalid('bitDepth', 'one of 8, 10, 12', o.bitDepth);
+  if (format === 'webp' && o.bitDepth !== undefined && o.bitDepth !== 8) throw invalid('bitDepth', '8 for webp', o.bitDepth);
+  if (lossless && (o.chroma === '420' || o.chroma === '422')) throw invalid('chroma', "'444' when lossless", o.chroma);
+  let effort = intIn('effort', o.effort, 0, 9);
+  const speed = intIn('speed', o.speed, 0, 9);
+  if (speed !== undefined) {
+    if (effort !== undefined && effort !== 9 - speed) throw new AdvcompressError('INVALID_OPTION', 'Give effort or speed, not both');
+    effort = 9 - speed;
+  }
+  const metadata = o.metadata ?? 'keep';
+  if (metadata !== 'keep' && metadata !== 'strip') throw invalid('metadata', "'keep' or 'strip'", o.metadata);
+  const autoOrient = o.autoOrient ?? true;
+  if (typeof autoOrient !== 'boolean') throw invalid('autoOrient', 'boolean', o.autoOrient);
+  if (o.advanced !== undefined) {
+    if (typeof o.advanced !== 'object' || o.advanced === null) throw invalid('advanced', 'an object of strings', o.advanced);
+    for (const [k, v] of Object.entries(o.advanced)) if (typeof v !== 'string') throw invalid(`advanced.${k}`, 'string', v);
+  }
+  const limits = { ...DEFAULT_LIMITS };
+  for (const [k, v] of Object.entries(o.limits ?? {})) {
+    if (!(k in DEFAULT_LIMITS)) throw new AdvcompressError('INVALID_OPTION', `Unknown limit '${k}'`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw invalid(`limits.${k}`, 'a positive integer', v);
+    (limits as Record<string, number>)[k] = v;
+  }
+  return { format, quality, lossless, chroma: o.chroma, bitDepth: o.bitDepth, effort, metadata, autoOrient,
+    advanced: o.advanced, limits };
+}
+
+/** MIME type of each output format. */
+export const MIME_TYPES: Record<Format, string> = { heic: 'image/heic', avif: 'image/avif', webp: 'image/webp' };
