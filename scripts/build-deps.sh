@@ -41,28 +41,29 @@ stage() {
   local depkeys="" d; for d in "${deps[@]}"; do depkeys+="${KEY[$d]}"; done
   local prefix=${PREFIX:-$SYSROOT} sub=${SUBDIR:-}
   local key
-  key=$(printf '%s\n' "$name" "${VER[$pkg]}" "${SRC[$pkg]}" "$EMCC_VERSION" "$CFLAGS_V" "$prefix" "$depkeys" "$@" \
+  local cflags="$CFLAGS_V${EXTRA_CFLAGS:+ $EXTRA_CFLAGS}"
+  key=$(printf '%s\n' "$name" "${VER[$pkg]}" "${SRC[$pkg]}" "$EMCC_VERSION" "$cflags" "$prefix" "$depkeys" "$@" \
         | sha256sum | cut -c1-16)
   KEY[$name]=$key
   local stamp="$SYSROOT/.stamps/$name"
   if [ "$(cat "$stamp" 2>/dev/null)" = "$key" ]; then log "$VARIANT/$name: up to date ($key)"; else
     local b="$CACHE/build/$VARIANT/$name" t0=$SECONDS
     log "$VARIANT/$name: building ${pkg} ${VER[$pkg]} (log: $b.log)"
-    rm -rf "$b"
+    rm -rf "$b"; mkdir -p "$(dirname "$b")"
     if [ "${BUILDER:-cmake}" = configure ]; then   # autoconf-style ./configure, built in a copy of the tree
       cp -a "${SRC[$pkg]}" "$b"
-      (cd "$b" && CFLAGS="$CFLAGS_V" run_logged "$b.log" emconfigure ./configure --prefix="$prefix" "$@" &&
+      (cd "$b" && CFLAGS="$cflags" run_logged "$b.log" emconfigure ./configure --prefix="$prefix" "$@" &&
                   run_logged "$b.build.log" emmake make -j "$JOBS" install)
     else
       run_logged "$b.log" emcmake cmake -S "${SRC[$pkg]}/$sub" -B "$b" "${cmake_common[@]}" \
         -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_PREFIX_PATH="$SYSROOT" -DCMAKE_FIND_ROOT_PATH="$SYSROOT;$prefix" \
-        -DCMAKE_C_FLAGS="$CFLAGS_V" -DCMAKE_CXX_FLAGS="$CFLAGS_V" "$@"
+        -DCMAKE_C_FLAGS="$cflags" -DCMAKE_CXX_FLAGS="$cflags" "$@"
       run_logged "$b.build.log" ninja -C "$b" -j "$JOBS" install
     fi
     mkdir -p "$SYSROOT/.stamps"; echo "$key" > "$stamp"
     log "$VARIANT/$name: done in $((SECONDS - t0)) s"
   fi
-  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "${VER[$pkg]}" "${SUITE[$pkg]}" "$key" "$CFLAGS_V $*" >> "$SYSROOT/manifest.tsv.new"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "${VER[$pkg]}" "${SUITE[$pkg]}" "$key" "$cflags $*" >> "$SYSROOT/manifest.tsv.new"
 }
 
 for VARIANT in $VARIANTS; do
@@ -107,11 +108,14 @@ for VARIANT in $VARIANTS; do
                -DWITH_JPEG_ENCODER=OFF -DWITH_OpenJPEG_DECODER=OFF -DWITH_OpenJPEG_ENCODER=OFF
                -DWITH_FFMPEG_DECODER=OFF -DWITH_OPENJPH_ENCODER=OFF -DWITH_OPENJPH_DECODER=OFF
                -DWITH_UNCOMPRESSED_CODEC=OFF -DWITH_HEADER_COMPRESSION=OFF -DWITH_REDUCED_VISIBILITY=OFF)
+  # LIBHEIF_NO_EMBIND (patches/libheif/0001): our modules export only their own functions, not libheif's JS API.
+  export EXTRA_CFLAGS=-DLIBHEIF_NO_EMBIND
   PREFIX="$SYSROOT/libheif-heic" stage libheif-heic libheif x265 libde265 -- "${heif_common[@]}" \
     -DWITH_X265=ON -DWITH_LIBDE265=ON -DWITH_AOM_ENCODER=OFF -DWITH_AOM_DECODER=OFF
   PREFIX="$SYSROOT/libheif-avif" stage libheif-avif libheif aom -- "${heif_common[@]}" \
     -DWITH_X265=OFF -DWITH_LIBDE265=OFF -DWITH_AOM_ENCODER=ON -DWITH_AOM_DECODER=ON
 
+  unset EXTRA_CFLAGS
   mv "$SYSROOT/manifest.tsv.new" "$SYSROOT/manifest.tsv"
   log "$VARIANT: sysroot $SYSROOT ready (manifest.tsv)"
 done
