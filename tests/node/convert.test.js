@@ -96,6 +96,18 @@ test('encode() takes raw RGBA pixels (e.g. ImageData) and keeps alpha', async ()
   assert.match(run('identify', ['-format', '%[channels]', out]), /a/);
 });
 
+test('odd sizes (333x201, 4:2:0) come out at exactly that size in every format', async () => {
+  const png = tmpFile('odd.png', new Uint8Array(0));
+  run('convert', [PHOTO, '-resize', '333x201!', png]);
+  for (const format of ['heic', 'avif', 'webp']) {
+    const r = await convert(photoBytes(png), { format, effort: 1 });
+    assert.deepEqual([r.width, r.height], [333, 201]);
+    const out = decodeIndependently(r.data, format);
+    assert.deepEqual(dims(out), { width: 333, height: 201 }, format);
+    assert.ok(psnr(png, out) >= 30, `${format}: PSNR ${psnr(png, out)}`);
+  }
+});
+
 test('decode() returns oriented RGB pixels of the photo', async () => {
   const d = await decode(source);
   assert.deepEqual([d.width, d.height, d.channels, d.bitDepth], [1920, 1280, 3, 8]);

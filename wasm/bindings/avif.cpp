@@ -8,12 +8,7 @@
 using namespace emscripten;
 
 /// codecInfo() -> {module: "avif", libheif: "1.19.8"}
-static val codec_info() {
-  val v = val::object();
-  v.set("module", std::string("avif"));
-  v.set("libheif", std::string(heif_get_version()));
-  return v;
-}
+static val codec_info() { return advcompress::bind::codec_info_value("avif", "libheif", heif_get_version()); }
 
 EMSCRIPTEN_BINDINGS(advcompress_avif) {
   /// encode(pixels: Uint8Array, info: PixelInfo, options: EncodeOptions, limits?: Limits)

@@ -26,4 +26,12 @@ val encode_entry(val pixels, val info, val options, val limits) {
   return out;
 }
 
+/// codecInfo() value: {module, <library>: <version>}.
+inline val codec_info_value(const char* module, const char* library, const std::string& version) {
+  val v = val::object();
+  v.set("module", std::string(module));
+  v.set(library, version);
+  return v;
+}
+
 }  // namespace advcompress::bind

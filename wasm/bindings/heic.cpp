@@ -9,13 +9,8 @@
 
 using namespace emscripten;
 
-/// codecInfo() -> {module: "heic", libheif: "1.19.8", encoder: "x265 HEVC encoder (4.1...)"}
-static val codec_info() {
-  val v = val::object();
-  v.set("module", std::string("heic"));
-  v.set("libheif", std::string(heif_get_version()));
-  return v;
-}
+/// codecInfo() -> {module: "heic", libheif: "1.19.8"}
+static val codec_info() { return advcompress::bind::codec_info_value("heic", "libheif", heif_get_version()); }
 
 EMSCRIPTEN_BINDINGS(advcompress_heic) {
   /// encode(pixels: Uint8Array, info: PixelInfo, options: EncodeOptions, limits?: Limits)

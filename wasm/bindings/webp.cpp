@@ -10,10 +10,8 @@ using namespace emscripten;
 /// codecInfo() -> {module: "webp", libwebp: "1.5.0"}
 static val codec_info() {
   const int v = WebPGetEncoderVersion();
-  val o = val::object();
-  o.set("module", std::string("webp"));
-  o.set("libwebp", std::to_string(v >> 16) + "." + std::to_string((v >> 8) & 0xff) + "." + std::to_string(v & 0xff));
-  return o;
+  return advcompress::bind::codec_info_value(
+      "webp", "libwebp", std::to_string(v >> 16) + "." + std::to_string((v >> 8) & 0xff) + "." + std::to_string(v & 0xff));
 }
 
 EMSCRIPTEN_BINDINGS(advcompress_webp) {

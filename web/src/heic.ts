@@ -7,24 +7,18 @@
  */
 import { makeApi } from './api.js';
 import { registerModules } from './loader.js';
-// @ts-ignore -- plain JS tables of static imports
-import { MODULES } from './modules.js';
-// @ts-ignore
+// @ts-ignore -- plain JS table of static imports
 import { HEIC_MODULES } from './modules-heic.js';
 
-registerModules(MODULES);
+// Everything of the permissive entry point (it registers the decode, AVIF and WebP modules); the two functions
+// below shadow its convert/encode with ones that may also write HEIC.
+export * from './index.js';
+
 registerModules(HEIC_MODULES);
 const api = makeApi(['heic', 'avif', 'webp']);
 
-/** Converts an encoded image to HEIC (default here), AVIF or WebP. */
+/** Converts an encoded image to HEIC (default here), AVIF or WebP. Options, errors: see `EncodeOptions`,
+ * `AdvcompressError`; as imageMogr2 `/format/heif`. */
 export const convert = api.convert;
 /** Encodes raw RGB(A) pixels to HEIC (default here), AVIF or WebP. */
 export const encode = api.encode;
-export { decode, probe } from './api.js';
-export type { CallOptions, ConvertResult, DecodedImage, Input, Pixels, ProbeResult, Stage } from './api.js';
-export { AdvcompressError } from './errors.js';
-export type { ErrorCode } from './errors.js';
-export { DEFAULT_LIMITS, MIME_TYPES, resolveOptions } from './options.js';
-export type { Chroma, EncodeOptions, Format, Limits } from './options.js';
-export { pickVariant, setVariant } from './loader.js';
-export type { Variant } from './loader.js';

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Usage: scripts/setup.sh [--no-run]
+# The quick start's first command, for a fresh Debian bookworm machine (as root, or a user with sudo):
+# installs what is missing (apt packages incl. Emscripten, the deb-src entries, npm packages), builds the codecs
+# from Debian sources (cached in ~/.cache/advcompress), the wasm modules and the npm package, then runs the CLI's
+# no-argument conversion of a real photograph (from the Debian package mate-backgrounds) to HEIC, AVIF and WebP.
+# Idempotent: a second run installs and rebuilds nothing. --no-run stops before the conversion (scripts/test.sh).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+# Build: Emscripten (clang 14, binaryen), CMake/Ninja, Debian source tools, GoogleTest sources (built with emcc
+# too), libjpeg/libpng headers for the native tests. Run: Node >= 20 + npm. Data: a real photo. Tests: the
+# independent decoders heif-convert/heif-info, avifdec, dwebp, ImageMagick, exiftool.
+apt_install emscripten cmake ninja-build pkg-config dpkg-dev patch xz-utils ca-certificates \
+  g++ googletest libgtest-dev libjpeg62-turbo-dev libpng-dev \
+  mate-backgrounds libheif-examples libavif-bin webp imagemagick libimage-exiftool-perl
+if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+  apt_install nodejs npm
+  [ "$(node -p 'process.versions.node.split(".")[0]')" -ge 20 ] || die "Node >= 20 needed (found $(node --version))"
+fi
+command -v npm >/dev/null || apt_install npm
+
+cd "$ROOT"
+if [ ! -d node_modules/typescript ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+bash scripts/build.sh
+
+if [ "${1:-}" != "--no-run" ]; then
+  log "converting a real photograph (node dist/cli.js)"
+  mkdir -p "$ROOT/build/quickstart"
+  (cd "$ROOT/build/quickstart" && node "$ROOT/dist/cli.js")
+fi
