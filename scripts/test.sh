@@ -14,12 +14,14 @@ log "native C++ tests (ASan + UBSan)"
 b="$ROOT/build/native"
 [ -f "$b/build.ninja" ] || run_logged "$b.configure.log" cmake -S "$ROOT" -B "$b" -G Ninja \
   -DCMAKE_BUILD_TYPE=Debug -DADVCOMPRESS_SANITIZE=ON
-ninja -C "$b" -j "$JOBS" >/dev/null
+run_logged "$b.build.log" ninja -C "$b" -j "$JOBS"
 ctest --test-dir "$b" --output-on-failure -j "$JOBS"
 
-log "wasm C++ tests under Node"
+log "wasm C++ tests under Node (baseline build)"
 b="$ROOT/build/wasm-baseline"
-ninja -C "$b" -j "$JOBS" >/dev/null
+[ -f "$b/build.ninja" ] || run_logged "$b.configure.log" emcmake cmake -S "$ROOT" -B "$b" -G Ninja \
+  -DCMAKE_BUILD_TYPE=Release -DADVCOMPRESS_VARIANT=baseline -DADVCOMPRESS_SYSROOT="$CACHE/sysroot/baseline"
+run_logged "$b.tests.log" ninja -C "$b" -j "$JOBS" advcompress_tests
 ctest --test-dir "$b" --output-on-failure
 
 log "Node tests of the package"
