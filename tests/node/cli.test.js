@@ -37,6 +37,16 @@ test('bad input: exit 1 with the typed error code; usage error: exit 2', () => {
   const t = join(dir, 'notes.txt');
   writeFileSync(t, 'not an image');
   assert.match(cli([t]).stderr, /UNSUPPORTED_FORMAT/);
+  const empty = join(dir, 'empty.jpg');
+  writeFileSync(empty, new Uint8Array(0));
+  const e = cli([empty, '-f', 'webp']);
+  assert.equal(e.status, 1);
+  assert.match(e.stderr, /CORRUPT_INPUT: empty input/);
+  const big = join(dir, 'big.jpg');
+  writeFileSync(big, new Uint8Array(40 * 1024 * 1024));
+  const b = cli([big, '-f', 'webp']);
+  assert.equal(b.status, 1);
+  assert.match(b.stderr, /INPUT_TOO_LARGE/);
   assert.equal(cli(['--quality', 'high', PHOTO]).status, 2);
   assert.equal(cli(['--frobnicate']).status, 2);
   const q = cli([PHOTO, '-q', '150', '-f', 'webp', '-o', join(dir, 'q.webp')]);

@@ -108,6 +108,15 @@ test('odd sizes (333x201, 4:2:0) come out at exactly that size in every format',
   }
 });
 
+test('onProgress reports loading, decoding, encoding, done in order with rising fractions', async () => {
+  const seen = [];
+  await convert(source, { format: 'webp', effort: 0 }, { onProgress: (p) => seen.push(p) });
+  const stages = seen.map((p) => p.stage).filter((s, i, a) => s !== a[i - 1]);
+  assert.deepEqual(stages, ['loading', 'decoding', 'loading', 'encoding', 'done']);
+  for (let i = 1; i < seen.length; i++) assert.ok(seen[i].fraction >= seen[i - 1].fraction);
+  assert.equal(seen.at(-1).fraction, 1);
+});
+
 test('decode() returns oriented RGB pixels of the photo', async () => {
   const d = await decode(source);
   assert.deepEqual([d.width, d.height, d.channels, d.bitDepth], [1920, 1280, 3, 8]);

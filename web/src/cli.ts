@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join, relative } from 'node:path';
 
 /** Real photographs from Debian's mate-backgrounds (scripts/setup.sh installs it), tried in order. */
 export const DEFAULT_PHOTOS = [
@@ -142,7 +142,7 @@ async function main(): Promise<number> {
       await writeFile(out, r.data!);
       const saved = (1 - r.outputBytes! / inBytes) * 100;
       rows.push([r.format!.toUpperCase(), kb(r.outputBytes!), `${saved.toFixed(1)}%`, `${(r.timings!.encodeMs / 1000).toFixed(2)} s`,
-        `${r.width}x${r.height}, ${r.bitDepth}-bit, ${r.variant} -> ${out}`]);
+        `${r.width}x${r.height}, ${r.bitDepth}-bit, ${r.variant} -> ${relative(process.cwd(), out) || out}`]);
     }
   }
   if (rows.length) {
