@@ -27,7 +27,7 @@ Status check_encode_input(const Image& image, const EncodeOptions& options, cons
     return fail(ErrorCode::kOutputTooLarge,
                 "output would be " + std::to_string(image.width) + "x" + std::to_string(image.height) +
                     " px; each side must be at most " + std::to_string(limits.max_output_side) +
-                    " px (set maxWidth/maxHeight to scale it down)");
+                    " px (the seeds' output limit; scale the image down first)");
   return Ok{};
 }
 
