@@ -57,6 +57,6 @@ test('bad input: exit 1 with the typed error code; usage error: exit 2', () => {
 test('--help documents every flag', () => {
   const r = cli(['--help']);
   assert.equal(r.status, 0);
-  for (const f of ['--format', '--quality', '--lossless', '--effort', '--chroma', '--bit-depth', '--strip', '--output', '--variant'])
+  for (const f of ['--format', '--quality', '--lossless', '--effort', '--chroma', '--bit-depth', '--strip', '--no-auto-orient', '--output', '--variant', '--version'])
     assert.ok(r.stdout.includes(f), f);
 });

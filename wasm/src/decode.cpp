@@ -90,30 +90,22 @@ InputFormat sniff_ftyp(const uint8_t* d, size_t size) {
 // ---------------------------------------------------------------------------------------------------------------
 // Limits
 
-// How a format is written in messages.
-const char* display_name(InputFormat f) {
-  switch (f) {
-    case InputFormat::kJpeg:
-      return "JPEG";
-    case InputFormat::kPng:
-      return "PNG";
-    case InputFormat::kGif:
-      return "GIF";
-    case InputFormat::kBmp:
-      return "BMP";
-    case InputFormat::kWebp:
-      return "WebP";
-    case InputFormat::kHeif:
-      return "HEIF";
-    case InputFormat::kAvif:
-      return "AVIF";
-    case InputFormat::kTpg:
-      return "TPG";
-    case InputFormat::kUnknown:
-      break;
-  }
-  return "unknown";
+// Names of each InputFormat, in enum order: the stable id (input_format_name) and how messages write it.
+struct FormatNames {
+  const char* id;
+  const char* display;
+};
+constexpr FormatNames kFormatNames[] = {{"unknown", "unknown"}, {"jpeg", "JPEG"}, {"png", "PNG"},
+                                        {"gif", "GIF"},         {"bmp", "BMP"},   {"webp", "WebP"},
+                                        {"heif", "HEIF"},       {"avif", "AVIF"}, {"tpg", "TPG"}};
+static_assert(sizeof(kFormatNames) / sizeof(kFormatNames[0]) == size_t(InputFormat::kTpg) + 1,
+              "one entry per InputFormat");
+
+const FormatNames& names_of(InputFormat f) {
+  const size_t i = size_t(f);
+  return i < sizeof(kFormatNames) / sizeof(kFormatNames[0]) ? kFormatNames[i] : kFormatNames[0];
 }
+const char* display_name(InputFormat f) { return names_of(f).display; }
 
 std::string human_bytes(uint64_t n) {
   if (n >= (1ull << 20) && n % (1ull << 20) == 0) return " (" + std::to_string(n >> 20) + " MiB)";
@@ -690,29 +682,7 @@ std::string first_bytes_hex(const uint8_t* d, size_t size) {
 
 }  // namespace
 
-const char* input_format_name(InputFormat f) {
-  switch (f) {
-    case InputFormat::kJpeg:
-      return "jpeg";
-    case InputFormat::kPng:
-      return "png";
-    case InputFormat::kGif:
-      return "gif";
-    case InputFormat::kBmp:
-      return "bmp";
-    case InputFormat::kWebp:
-      return "webp";
-    case InputFormat::kHeif:
-      return "heif";
-    case InputFormat::kAvif:
-      return "avif";
-    case InputFormat::kTpg:
-      return "tpg";
-    case InputFormat::kUnknown:
-      break;
-  }
-  return "unknown";
-}
+const char* input_format_name(InputFormat f) { return names_of(f).id; }
 
 InputFormat sniff(const uint8_t* d, size_t size) {
   if (d == nullptr || size == 0) return InputFormat::kUnknown;

@@ -24,29 +24,22 @@ const char* error_code_name(ErrorCode code) {
   return "ENCODER_ERROR";
 }
 
-const char* format_name(Format f) {
-  switch (f) {
-    case Format::kHeic: return "heic";
-    case Format::kAvif: return "avif";
-    case Format::kWebp: return "webp";
-  }
-  return "heic";
-}
+// Name and MIME type of each Format, in enum order.
+struct FormatInfo {
+  const char* name;
+  const char* mime;
+};
+constexpr FormatInfo kFormats[] = {{"heic", "image/heic"}, {"avif", "image/avif"}, {"webp", "image/webp"}};
+static_assert(sizeof(kFormats) / sizeof(kFormats[0]) == size_t(Format::kWebp) + 1, "one entry per Format");
+
+const char* format_name(Format f) { return kFormats[size_t(f)].name; }
+const char* format_mime(Format f) { return kFormats[size_t(f)].mime; }
 
 std::optional<Format> parse_format(const std::string& s) {
   if (s == "heic" || s == "heif") return Format::kHeic;
   if (s == "avif") return Format::kAvif;
   if (s == "webp") return Format::kWebp;
   return std::nullopt;
-}
-
-const char* format_mime(Format f) {
-  switch (f) {
-    case Format::kHeic: return "image/heic";
-    case Format::kAvif: return "image/avif";
-    case Format::kWebp: return "image/webp";
-  }
-  return "application/octet-stream";
 }
 
 // Defaults. HEIC: libheif's own x265 defaults (quality 50 = crf 25, preset "slow", tune "ssim"), which give about

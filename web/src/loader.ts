@@ -39,11 +39,8 @@ const isNode = typeof process !== 'undefined' && typeof process.versions?.node =
 /** The module's Embind exports, instantiated once per (name, variant) in this thread. */
 export async function loadModule<T>(name: ModuleName, variant?: Variant): Promise<T> {
   const files = registry.get(name);
-  if (!files) {
-    throw new AdvcompressError('UNSUPPORTED_FORMAT', name === 'heic'
-      ? "HEIC output needs the 'advcompress/heic' entry point (GPL, because of x265): import { convert } from 'advcompress/heic'"
-      : `no module '${name}' is registered`);
-  }
+  // (The entry points refuse formats they do not write before getting here, with the user-facing message.)
+  if (!files) throw new AdvcompressError('UNSUPPORTED_FORMAT', `no wasm module '${name}' is registered`);
   const v = variant ?? await pickVariant();
   const key = `${name}.${v}`;
   let p = instances.get(key);
