@@ -24,7 +24,7 @@ VARIANTS=${*:-${ADVCOMPRESS_VARIANTS:-baseline simd}}
 EMCC_VERSION=$(emcc --version 2>/dev/null | head -1) || die "emcc not found: run scripts/setup.sh"
 
 # Version table: the Debian source packages built (versions are resolved by apt, trixie first; see fetch-sources.sh).
-PACKAGES="zlib libpng1.6 libjpeg-turbo libwebp libde265 aom x265 libheif"
+PACKAGES="zlib libpng1.6 libjpeg-turbo libwebp libde265 aom x265 libheif libstb"
 
 ensure_deb_src
 declare -A SRC VER SUITE KEY
@@ -51,7 +51,10 @@ stage() {
     local b="$CACHE/build/$VARIANT/$name" t0=$SECONDS
     log "$VARIANT/$name: building ${pkg} ${VER[$pkg]} (log: $b.log)"
     rm -rf "$b"; mkdir -p "$(dirname "$b")"
-    if [ "${BUILDER:-cmake}" = configure ]; then   # autoconf-style ./configure, built in a copy of the tree
+    if [ "${BUILDER:-cmake}" = headers ]; then   # header-only: the named headers into $prefix/include
+      mkdir -p "$prefix/include"
+      (cd "${SRC[$pkg]}" && cp "$@" "$prefix/include/")
+    elif [ "${BUILDER:-cmake}" = configure ]; then   # autoconf-style ./configure, built in a copy of the tree
       cp -a "${SRC[$pkg]}" "$b"
       (cd "$b" && CFLAGS="$cflags" run_logged "$b.log" emconfigure ./configure --prefix="$prefix" "$@" &&
                   run_logged "$b.build.log" emmake make -j "$JOBS" install)
@@ -83,6 +86,7 @@ for VARIANT in $VARIANTS; do
 
   # zlib: its CMakeLists needs win32/zlib1.rc, which Debian's dfsg tarball drops; its own configure script works.
   BUILDER=configure stage zlib zlib -- --static
+  BUILDER=headers stage stb libstb -- stb_image_resize2.h
   stage libpng libpng1.6 zlib -- -DPNG_SHARED=OFF -DPNG_STATIC=ON -DPNG_TESTS=OFF -DPNG_TOOLS=OFF \
     -DPNG_HARDWARE_OPTIMIZATIONS=OFF -DZLIB_ROOT="$SYSROOT"
   # (check_type_size() reads garbage from Emscripten 3.1.6 outputs (size_t -> 9): give CMake the wasm32 answers.)

@@ -12,10 +12,24 @@ bash "$ROOT/scripts/setup.sh" --no-run
 
 log "native C++ tests (ASan + UBSan)"
 b="$ROOT/build/native"
-[ -f "$b/build.ninja" ] || run_logged "$b.configure.log" cmake -S "$ROOT" -B "$b" -G Ninja \
-  -DCMAKE_BUILD_TYPE=Debug -DADVCOMPRESS_SANITIZE=ON
+source "$ROOT/scripts/fetch-sources.sh"
+STB_DIR=$(fetch_source libstb | cut -d' ' -f4)
+run_logged "$b.configure.log" cmake -S "$ROOT" -B "$b" -G Ninja \
+  -DCMAKE_BUILD_TYPE=Debug -DADVCOMPRESS_SANITIZE=ON -DADVCOMPRESS_STB_DIR="$STB_DIR"
 run_logged "$b.build.log" ninja -C "$b" -j "$JOBS"
 ctest --test-dir "$b" --output-on-failure -j "$JOBS"
+
+FUZZ_SECONDS=${ADVCOMPRESS_FUZZ_SECONDS:-60}
+log "fuzzing the rule parser for $FUZZ_SECONDS s (libFuzzer + ASan/UBSan; corpus tests/fuzz/corpus/rule)"
+b="$ROOT/build/fuzz"
+CC=clang-14 CXX=clang++-14 run_logged "$b.configure.log" cmake -S "$ROOT" -B "$b" -G Ninja \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DADVCOMPRESS_FUZZ=ON -DADVCOMPRESS_STB_DIR="$STB_DIR"
+run_logged "$b.build.log" ninja -C "$b" -j "$JOBS" fuzz_rule
+scratch=$(mktemp -d)   # new inputs land here, not in the repository's corpus
+"$b/tests/fuzz/fuzz_rule" -max_total_time="$FUZZ_SECONDS" -timeout=5 -print_final_stats=1 -artifact_prefix="$b/" \
+  "$scratch" "$ROOT/tests/fuzz/corpus/rule" > "$b.run.log" 2>&1 || { tail -40 "$b.run.log"; die "fuzz_rule failed"; }
+grep -E "stat::number_of_executed_units|stat::new_units_added" "$b.run.log" | tr '\n' ' '; echo
+rm -rf "$scratch"
 
 log "wasm C++ tests under Node (baseline build)"
 b="$ROOT/build/wasm-baseline"

@@ -5,9 +5,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "advcompress/image.h"
 #include "advcompress/options.h"
+#include "advcompress/resize.h"
 #include "advcompress/result.h"
 
 namespace advcompress {
@@ -29,6 +31,9 @@ struct ProbeInfo {
   uint8_t bit_depth = 8;     ///< bits per sample of the source
   bool has_alpha = false;
   uint8_t orientation = 1;   ///< EXIF orientation 1–8 (1 when absent)
+  /// JPEG only: quality 1–100 on the IJG (libjpeg `-quality`) scale, estimated from the luminance quantisation
+  /// table; 0 when unknown or not a JPEG. What imageMogr2's `quality/` and OSS's `Q_`/`q_` are relative to.
+  uint8_t quality = 0;
 };
 
 /// Reads format, dimensions, bit depth, alpha and EXIF orientation from the headers, then checks `limits`:
@@ -42,11 +47,16 @@ struct DecodeOptions {
   /// Rotate/flip pixels per the EXIF orientation and reset the tag to 1 in the returned EXIF (default true).
   bool auto_orient = true;
   Limits limits;
+  /// Resize steps applied in order after auto-orientation (cloud rules' thumbnail/resize, maxWidth/maxHeight).
+  /// Every step is planned from the header sizes before any pixel is decoded, so an OUTPUT_TOO_LARGE result
+  /// costs no decoding.
+  std::vector<ResizeSpec> resize;
 };
 
 /// Probes (limits first), then decodes to RGB/RGBA 8- or 16-bit with ICC/EXIF/XMP extracted. Grey and palette
-/// inputs become RGB(A); 16-bit PNG stays 16-bit. Errors: those of probe(), CORRUPT_INPUT for damaged data,
-/// OUT_OF_MEMORY when the pixel buffer cannot be allocated.
+/// inputs become RGB(A); 16-bit PNG stays 16-bit. Then auto-orients and applies `options.resize`. Errors: those
+/// of probe(), those of plan_resize() (OUTPUT_TOO_LARGE before decoding), CORRUPT_INPUT for damaged data,
+/// OUT_OF_MEMORY when a pixel buffer cannot be allocated.
 Result<Image> decode(const uint8_t* data, size_t size, const DecodeOptions& options = DecodeOptions{});
 
 }  // namespace advcompress

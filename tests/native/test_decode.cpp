@@ -1001,6 +1001,93 @@ TEST(Decode, RandomDamageFailsCleanly) {
   }
 }
 
+// The IJG quality a JPEG was written with is recovered from its luminance table (imageMogr2 quality/ is
+// relative to it).
+TEST(Probe, JpegQualityEstimate) {
+  const Bytes px = gradient_rgb(16, 16);
+  for (int q : {10, 30, 50, 75, 90, 95, 100}) {
+    JpegSpec s = jspec(16, 16);
+    s.quality = q;
+    const Bytes jpg = encode_jpeg(s, px);
+    auto p = probe(jpg.data(), jpg.size());
+    ASSERT_OK(p);
+    EXPECT_NEAR(p.value().quality, q, 1) << "written with quality " << q;
+  }
+  PngSpec ps;
+  ps.width = ps.height = 4;
+  const Bytes png = encode_png(ps, Bytes(4 * 4 * 3, 100));
+  auto p = probe(png.data(), png.size());
+  ASSERT_OK(p);
+  EXPECT_EQ(p.value().quality, 0);
+}
+
+// Resize steps run after auto-orientation; fill crops, pad fills with the pad colour.
+TEST(DecodeResize, StepsAfterOrientation) {
+  const int w = 64, h = 32;
+  JpegSpec s = jspec(w, h);
+  s.exif = make_exif(6);  // 90 degrees: upright it is 32 x 64
+  const Bytes jpg = encode_jpeg(s, gradient_rgb(w, h));
+  DecodeOptions o;
+  ResizeSpec fit;
+  fit.width = 16;
+  o.resize = {fit};
+  auto r = decode(jpg.data(), jpg.size(), o);
+  ASSERT_OK(r);
+  EXPECT_EQ(r.value().width, 16u);
+  EXPECT_EQ(r.value().height, 32u);
+  ResizeSpec pad;
+  pad.mode = ResizeMode::kPad;
+  pad.width = pad.height = 40;
+  pad.pad_color = 0xFF0000;
+  o.resize = {fit, pad};  // 16 x 32 -> 20 x 40 centred on a 40 x 40 red canvas
+  r = decode(jpg.data(), jpg.size(), o);
+  ASSERT_OK(r);
+  const Image& im = r.value();
+  ASSERT_EQ(im.width, 40u);
+  ASSERT_EQ(im.height, 40u);
+  EXPECT_EQ(im.data[0], 255);  // top-left is padding
+  EXPECT_EQ(im.data[1], 0);
+  EXPECT_EQ(im.data[2], 0);
+  EXPECT_EQ(im.data[(20 * 40 + 39) * 3], 255);
+  ResizeSpec too_big;
+  too_big.width = 20000;
+  o.resize = {too_big};
+  r = decode(jpg.data(), jpg.size(), o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kOutputTooLarge);
+}
+
+// A flat 16-bit RGBA image stays flat (no ringing or alpha bleed) at any size; samples stay 16-bit.
+TEST(DecodeResize, SixteenBitAlphaStaysFlat) {
+  PngSpec ps;
+  ps.width = 30;
+  ps.height = 20;
+  ps.color_type = PNG_COLOR_TYPE_RGB_ALPHA;
+  ps.bit_depth = 16;
+  Bytes raw;
+  for (int i = 0; i < 30 * 20; ++i) raw.insert(raw.end(), {0x12, 0x34, 0x80, 0x00, 0xAB, 0xCD, 0xFF, 0xFF});
+  const Bytes png = encode_png(ps, raw);
+  for (uint32_t target : {7u, 45u}) {
+    DecodeOptions o;
+    ResizeSpec s;
+    s.width = target;
+    o.resize = {s};
+    auto r = decode(png.data(), png.size(), o);
+    ASSERT_OK(r);
+    const Image& im = r.value();
+    EXPECT_EQ(im.width, target);
+    ASSERT_EQ(im.bytes_per_sample, 2);
+    ASSERT_EQ(im.channels, 4);
+    const uint16_t* p = reinterpret_cast<const uint16_t*>(im.data.data());
+    for (size_t i = 0; i < size_t(im.width) * im.height; ++i) {
+      ASSERT_NEAR(p[4 * i + 0], 0x1234, 2) << i;
+      ASSERT_NEAR(p[4 * i + 1], 0x8000, 2) << i;
+      ASSERT_NEAR(p[4 * i + 2], 0xABCD, 2) << i;
+      ASSERT_EQ(p[4 * i + 3], 0xFFFF) << i;
+    }
+  }
+}
+
 // A real photograph, when the system has one (Debian package mate-backgrounds).
 TEST(DecodeJpeg, RealPhoto) {
   const char* path = "/usr/share/backgrounds/mate/nature/Storm.jpg";

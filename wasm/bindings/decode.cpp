@@ -1,6 +1,10 @@
-// advcompress — entry point of the decode module (libjpeg-turbo, libpng + zlib): probe and decode.
+// advcompress — entry point of the decode module (libjpeg-turbo, libpng + zlib, stb_image_resize2): probe, decode
+// (with resize steps), and the codec-free cloud-rule parser (parseRule, resolveQuality).
 // SPDX-License-Identifier: MIT
+#include <iterator>
+
 #include "advcompress/decode.h"
+#include "advcompress/rule.h"
 #include "common.h"
 
 using namespace emscripten;
@@ -18,7 +22,118 @@ val probe_info(const advcompress::ProbeInfo& p) {
   v.set("bitDepth", p.bit_depth);
   v.set("hasAlpha", p.has_alpha);
   v.set("orientation", p.orientation);
+  if (p.quality) v.set("quality", p.quality);
   return v;
+}
+
+constexpr const char* kModeNames[] = {"fit", "cover", "fill", "pad", "exact", "scale", "area"};
+static_assert(sizeof(kModeNames) / sizeof(kModeNames[0]) == size_t(advcompress::ResizeMode::kArea) + 1,
+              "one name per ResizeMode");
+constexpr const char* kQualityOpNames[] = {"absolute", "forced", "relative", "lowest"};
+static_assert(sizeof(kQualityOpNames) / sizeof(kQualityOpNames[0]) == size_t(advcompress::QualityOp::kLowest) + 1,
+              "one name per QualityOp");
+
+/// ResizeSpec -> {mode, width?, height?, scaleX?, scaleY?, area?, longSide?, shortSide?, onlyShrink, onlyEnlarge,
+/// padColor?} (web/src/options.ts ResizeStep).
+val resize_value(const advcompress::ResizeSpec& s) {
+  using advcompress::ResizeMode;
+  val v = val::object();
+  v.set("mode", std::string(kModeNames[size_t(s.mode)]));
+  if (s.mode == ResizeMode::kScale) {
+    v.set("scaleX", s.scale_x);
+    v.set("scaleY", s.scale_y);
+  } else if (s.mode == ResizeMode::kArea) {
+    v.set("area", double(s.area));
+  } else {
+    if (s.width) v.set("width", s.width);
+    if (s.height) v.set("height", s.height);
+    if (s.long_side) v.set("longSide", s.long_side);
+    if (s.short_side) v.set("shortSide", s.short_side);
+  }
+  v.set("onlyShrink", s.only_shrink);
+  v.set("onlyEnlarge", s.only_enlarge);
+  if (s.mode == ResizeMode::kPad) v.set("padColor", s.pad_color);
+  return v;
+}
+
+/// The inverse of resize_value (ranges checked by validate_resize; a bad step is INVALID_OPTION).
+advcompress::ResizeSpec read_resize(Reader& rd, const val& o) {
+  advcompress::ResizeSpec s;
+  const std::string mode = rd.str(o, "mode", "fit");
+  size_t m = 0;
+  while (m < std::size(kModeNames) && mode != kModeNames[m]) ++m;
+  if (m == std::size(kModeNames))
+    rd.set_error(advcompress::fail(advcompress::ErrorCode::kInvalidOption,
+                                   "Expected one of fit, cover, fill, pad, exact, scale, area for resize mode but "
+                                   "received " + mode));
+  else
+    s.mode = advcompress::ResizeMode(m);
+  auto side = [&](const char* k) {
+    const double d = rd.num(o, k, 0);
+    if (d < 0 || d > 1e9 || d != double(uint32_t(d)))
+      rd.set_error(advcompress::fail(advcompress::ErrorCode::kInvalidOption,
+                                     std::string("Expected a whole number of pixels for resize ") + k));
+    return d >= 0 && d <= 1e9 ? uint32_t(d) : 0u;
+  };
+  s.width = side("width");
+  s.height = side("height");
+  s.long_side = side("longSide");
+  s.short_side = side("shortSide");
+  s.scale_x = rd.num(o, "scaleX", 100);
+  s.scale_y = rd.num(o, "scaleY", 100);
+  const double area = rd.num(o, "area", 0);
+  s.area = area > 0 && area < 1e15 ? uint64_t(area) : 0;
+  s.only_shrink = rd.boolean(o, "onlyShrink", false);
+  s.only_enlarge = rd.boolean(o, "onlyEnlarge", false);
+  const double pad = rd.num(o, "padColor", 0xFFFFFF);
+  s.pad_color = pad >= 0 && pad <= 0xFFFFFF ? uint32_t(pad) : 0x1000000;  // out of range -> validate_resize says so
+  if (!rd.error)
+    if (auto v = advcompress::validate_resize(s); !v) rd.set_error(v.error());
+  return s;
+}
+
+/// parseRule(rule: string) -> {format?, quality: [{op, value}], resize: ResizeStep[], autoOrient?, strip,
+///   ignoreError, warnings: string[]} | {error} (INVALID_RULE with position and token).
+val parse_rule(val rule) {
+  if (!rule.isString())
+    return error_value(advcompress::fail(advcompress::ErrorCode::kInvalidRule, "Expected a rule string"));
+  auto r = advcompress::parse_rule(rule.as<std::string>());
+  if (!r) return error_value(r.error());
+  const advcompress::RulePlan& p = r.value();
+  val v = val::object();
+  if (p.format) v.set("format", std::string(advcompress::format_name(*p.format)));
+  val q = val::array();
+  for (const auto& step : p.quality) {
+    val s = val::object();
+    s.set("op", std::string(kQualityOpNames[size_t(step.op)]));
+    s.set("value", step.value);
+    q.call<void>("push", s);
+  }
+  v.set("quality", q);
+  val rs = val::array();
+  for (const auto& spec : p.resize) rs.call<void>("push", resize_value(spec));
+  v.set("resize", rs);
+  if (p.auto_orient) v.set("autoOrient", *p.auto_orient);
+  v.set("strip", p.strip);
+  v.set("ignoreError", p.ignore_error);
+  val w = val::array();
+  for (const auto& s : p.warnings) w.call<void>("push", s);
+  v.set("warnings", w);
+  return v;
+}
+
+/// resolveQuality(steps: [{op, value}], sourceQuality: number 0-100, 0 = unknown) -> number 0-100.
+int resolve_quality(val steps, int source_quality) {
+  std::vector<advcompress::QualityStep> out;
+  const int n = steps["length"].as<int>();
+  for (int i = 0; i < n; ++i) {
+    const std::string op = steps[i]["op"].as<std::string>();
+    size_t k = 0;
+    while (k < std::size(kQualityOpNames) && op != kQualityOpNames[k]) ++k;
+    if (k == std::size(kQualityOpNames)) continue;
+    out.push_back({advcompress::QualityOp(k), steps[i]["value"].as<int>()});
+  }
+  return advcompress::resolve_quality(out, source_quality);
 }
 
 /// probe(bytes: Uint8Array, limits?: Limits) -> ProbeInfo | {error}
@@ -32,7 +147,7 @@ val probe(val bytes, val limits) {
   return probe_info(r.value());
 }
 
-/// decode(bytes: Uint8Array, options?: {autoOrient?: boolean, limits?: Limits})
+/// decode(bytes: Uint8Array, options?: {autoOrient?: boolean, limits?: Limits, resize?: ResizeStep[]})
 ///   -> {data: Uint8Array, width, height, channels, bytesPerSample, sourceBitDepth, icc?, exif?, xmp?, nclx?}
 ///      | {error}. 16-bit samples are little-endian byte pairs in `data`.
 val decode(val bytes, val options) {
@@ -40,6 +155,12 @@ val decode(val bytes, val options) {
   advcompress::DecodeOptions o;
   o.auto_orient = rd.boolean(options, "autoOrient", true);
   if (advcompress::bind::has(options, "limits")) o.limits = rd.limits(options["limits"]);
+  if (advcompress::bind::has(options, "resize")) {
+    val steps = options["resize"];
+    if (!steps.isArray()) rd.type_error("resize", "an array of resize steps");
+    else
+      for (int i = 0, n = steps["length"].as<int>(); i < n; ++i) o.resize.push_back(read_resize(rd, steps[i]));
+  }
   const auto data = rd.bytes(bytes, "input");
   if (rd.error) return error_value(*rd.error);
   auto r = advcompress::decode(data.data(), data.size(), o);
@@ -71,4 +192,6 @@ val decode(val bytes, val options) {
 EMSCRIPTEN_BINDINGS(advcompress_decode) {
   function("probe", &probe);
   function("decode", &decode);
+  function("parseRule", &parse_rule);
+  function("resolveQuality", &resolve_quality);
 }

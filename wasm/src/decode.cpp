@@ -7,6 +7,8 @@
 // SPDX-License-Identifier: MIT
 #include "advcompress/decode.h"
 
+#include <algorithm>
+#include <cmath>
 #include <csetjmp>
 #include <cstdio>
 #include <cstdlib>
@@ -23,6 +25,7 @@
 #include <png.h>
 
 #include "advcompress/orientation.h"
+#include "advcompress/resize.h"
 
 namespace advcompress {
 namespace {
@@ -147,6 +150,38 @@ Error corrupt(const std::string& message) { return fail(ErrorCode::kCorruptInput
 
 bool is_sof(uint8_t m) { return m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC; }
 
+// Quality on the IJG scale from the first luminance (id 0) table of a DQT segment, inverting libjpeg's
+// jpeg_quality_scaling() on the sums of the table and of libjpeg's standard table (as ImageMagick and libvips
+// estimate it), leaving out entries clamped at 255 by baseline JPEG; 0 when there is no such table.
+uint8_t jpeg_quality_from_dqt(const uint8_t* seg, size_t len) {
+  // libjpeg's std_luminance_quant_tbl (jcparam.c) in the zigzag order of DQT segments: what quality 50 writes.
+  static const uint8_t kStdLuma[64] = {16, 11, 12, 14, 12, 10, 16, 14, 13, 14, 18, 17, 16, 19, 24, 40,
+                                       26, 24, 22, 22, 24, 49, 35, 37, 29, 40, 58, 51, 61, 60, 57, 51,
+                                       56, 55, 64, 72, 92, 78, 64, 68, 87, 69, 55, 56, 80, 109, 81, 87,
+                                       95, 98, 103, 104, 103, 62, 77, 113, 121, 112, 100, 120, 92, 101, 103, 99};
+  size_t pos = 0;
+  while (pos < len) {
+    const unsigned pq = seg[pos] >> 4, tq = seg[pos] & 15;
+    const size_t n = pq ? 128 : 64;
+    if (pq > 1 || len - pos - 1 < n) return 0;
+    if (tq == 0) {
+      double sum = 0, std_sum = 0;
+      for (size_t i = 0; i < 64; ++i) {
+        const unsigned v = pq ? be16(seg + pos + 1 + 2 * i) : seg[pos + 1 + i];
+        if (v >= 255) continue;  // clamped: says only "at least this coarse"
+        sum += v;
+        std_sum += kStdLuma[i];
+      }
+      if (std_sum == 0) return 1;
+      const double scale = sum * 100 / std_sum;  // jpeg_quality_scaling(): 5000/q below 50, 200-2q above
+      const double q = scale <= 100 ? (200 - scale) / 2 : 5000 / scale;
+      return uint8_t(std::lround(std::clamp(q, 1.0, 100.0)));
+    }
+    pos += 1 + n;
+  }
+  return 0;
+}
+
 // Walks the JPEG markers up to the first scan: SOFn gives size/precision (limits checked at once), the first
 // APP1 "Exif\0\0" gives the orientation.
 Result<ProbeInfo> probe_jpeg(const uint8_t* d, size_t size, const Limits& limits) {
@@ -193,6 +228,8 @@ Result<ProbeInfo> probe_jpeg(const uint8_t* d, size_t size, const Limits& limits
       Status s = check_dimensions(info, limits);
       if (!s) return s.error();
       have_sof = true;
+    } else if (m == 0xDB && info.quality == 0) {
+      info.quality = jpeg_quality_from_dqt(seg, seg_len);
     } else if (m == 0xE1 && !have_exif && starts_with(seg, seg_len, "Exif\0\0", 6)) {
       info.orientation = exif_orientation(seg + 6, seg_len - 6);
       have_exif = true;
@@ -733,6 +770,19 @@ Result<Image> decode(const uint8_t* data, size_t size, const DecodeOptions& opti
     Result<ProbeInfo> p = probe(data, size, options.limits);
     if (!p) return p.error();
     const ProbeInfo& info = p.value();
+    // Plan every resize step from the header sizes first: an impossible output costs no decoding.
+    std::vector<ResizePlan> plans;
+    {
+      const bool swap = options.auto_orient && info.orientation >= 5 && info.orientation <= 8;
+      uint32_t w = swap ? info.height : info.width, h = swap ? info.width : info.height;
+      for (const ResizeSpec& spec : options.resize) {
+        Result<ResizePlan> plan = plan_resize(spec, w, h, options.limits);
+        if (!plan) return plan.error();
+        w = plan.value().out_width;
+        h = plan.value().out_height;
+        plans.push_back(plan.value());
+      }
+    }
     Result<Image> r = info.format == InputFormat::kJpeg ? decode_jpeg(data, size, info)
                                                         : decode_png(data, size, info, options.limits);
     if (!r) return r;
@@ -749,6 +799,12 @@ Result<Image> decode(const uint8_t* data, size_t size, const DecodeOptions& opti
       }
       // The pixels are now upright: whatever the tag said (even a value out of range), it now says 1.
       if (!im.meta.exif.empty()) exif_reset_orientation(im.meta.exif);
+    }
+    for (const ResizePlan& plan : plans) {
+      if (plan.identity(im.width, im.height)) continue;
+      Result<Image> resized = resize_image(im, plan);
+      if (!resized) return resized.error();
+      im = std::move(resized.value());
     }
     return r;
   } catch (const std::bad_alloc&) {
