@@ -60,3 +60,23 @@ test('--help documents every flag', () => {
   for (const f of ['--format', '--quality', '--lossless', '--effort', '--chroma', '--bit-depth', '--strip', '--no-auto-orient', '--output', '--variant', '--version'])
     assert.ok(r.stdout.includes(f), f);
 });
+
+test('--rule applies a cloud rule (seed 003: 3924 x 2550 -> 923 x 600 HEIC); --max-width scales down', () => {
+  const src = join(dir, 'seed003.jpg');
+  spawnSync('convert', ['/usr/share/backgrounds/mate/abstract/Elephants_5640x3172.jpg', '-resize', '3924x2550!', src]);
+  const r = cli([src, '--rule', 'image/format,heic/resize,l_900,h_600', '-e', '2']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /923x600/);
+  assert.deepEqual(dims(decodeIndependently(new Uint8Array(readFileSync(join(dir, 'seed003.heic'))), 'heic')),
+    { width: 923, height: 600 });
+  const out = join(dir, 'small.webp');
+  const m = cli([PHOTO, '-f', 'webp', '--max-width', '640', '-o', out]);
+  assert.equal(m.status, 0, m.stderr);
+  assert.deepEqual(dims(decodeIndependently(new Uint8Array(readFileSync(out)), 'webp')), { width: 640, height: 427 });
+  const q = cli([PHOTO, '--rule', 'imageMogr2/quality/70/format/webp', '-o', join(dir, 'q.webp')]);
+  assert.equal(q.status, 0, q.stderr);
+  assert.match(q.stderr, /warning: quality:/);
+  const bad = cli([PHOTO, '--rule', 'imageMogr2/rotate/90']);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /INVALID_RULE.*position 11 \('rotate'\)/);
+});

@@ -4,7 +4,8 @@
  */
 import { AdvcompressError, fromWasm, throwIfAborted, type WasmError } from './errors.js';
 import { dropModule, loadModule, pickVariant, type ModuleName, type Variant } from './loader.js';
-import { MIME_TYPES, resolveOptions, type EncodeOptions, type Format, type Limits, type ResolvedOptions } from './options.js';
+import { MIME_TYPES, resolveOptions, type EncodeOptions, type Format, type Limits, type ResizeStep,
+  type ResolvedOptions } from './options.js';
 
 /** Encoded input: a Blob/File, an ArrayBuffer, or a Uint8Array of the file's bytes. */
 export type Input = Blob | ArrayBuffer | Uint8Array;
@@ -32,6 +33,35 @@ export interface ProbeResult {
   hasAlpha: boolean;
   /** EXIF orientation 1–8. */
   orientation: number;
+  /** JPEG only: the quality (1–100, libjpeg's scale) its luminance quantisation table was written with, as
+   * estimated from the table (what imageMogr2 `quality/` and OSS `Q_`/`q_` are relative to). */
+  quality?: number;
+}
+
+/** A quality step of a rule: `absolute` min(q, value) (imageMogr2 `quality/<Q>`, OSS `Q_`), `forced` value
+ * (`quality/<Q>!`), `relative` q × value / 100 (`rquality/`, OSS `q_`), `lowest` max(q, value) (`lquality/`);
+ * q starts as the source's JPEG quality (100 for other sources). */
+export interface QualityStep {
+  op: 'absolute' | 'forced' | 'relative' | 'lowest';
+  /** 0–100. */
+  value: number;
+}
+
+/** What a cloud rule asks for, in advcompress's vocabulary (see `parseRule()`). */
+export interface RulePlan {
+  /** imageMogr2 `format/`, OSS `format,`; absent when the rule has none. */
+  format?: Format;
+  quality: QualityStep[];
+  /** imageMogr2 `thumbnail/`, OSS `resize,`, in rule order. */
+  resize: ResizeStep[];
+  /** imageMogr2 `auto-orient` (true), OSS `auto-orient,0|1`; absent when the rule has none. */
+  autoOrient?: boolean;
+  /** imageMogr2 `strip`. */
+  strip: boolean;
+  /** imageMogr2 `ignore-error/1`: an input beyond a limit gives back the original instead of an error. */
+  ignoreError: boolean;
+  /** Where advcompress behaves differently from the cloud, in words. */
+  warnings: string[];
 }
 
 /** Decoded pixels: interleaved RGB(A), 8-bit (`Uint8Array`) or 16-bit (`Uint16Array`, 0–65535), no padding. */
@@ -69,9 +99,15 @@ export interface ConvertResult {
   data: Uint8Array;
   /** The file as a Blob of `mimeType`. */
   blob(): Blob;
-  /** 'image/heic' | 'image/avif' | 'image/webp'. */
+  /** 'image/heic' | 'image/avif' | 'image/webp' (the source's type when `passthrough`). */
   mimeType: string;
-  format: Format;
+  /** The output format; the input's format ('jpeg', 'png', …) only when `passthrough`. */
+  format: Format | InputFormat;
+  /** True when a rule's `ignore-error/1` handed back the original because it exceeded a limit (`data` is the
+   * input, unchanged; `warnings` says which limit). */
+  passthrough: boolean;
+  /** Where a rule or an option could not be honoured as the cloud would, in words (empty when none). */
+  warnings: string[];
   /** Pixels of the output. */
   width: number;
   height: number;
@@ -92,9 +128,16 @@ interface WasmPixels {
   data: Uint8Array; width: number; height: number; channels: number; bytesPerSample: number; sourceBitDepth: number;
   icc?: Uint8Array; exif?: Uint8Array; xmp?: Uint8Array; nclx?: object;
 }
+/** Input formats `probe()` names. */
+export type InputFormat = 'jpeg' | 'png' | 'gif' | 'bmp' | 'webp' | 'heif' | 'avif' | 'tpg';
+const INPUT_MIME: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', bmp: 'image/bmp',
+  webp: 'image/webp', heif: 'image/heif', avif: 'image/avif' };
+
 interface DecodeModule {
   probe(bytes: Uint8Array, limits: Limits): ProbeResult | WasmError;
-  decode(bytes: Uint8Array, options: { autoOrient: boolean; limits: Limits }): WasmPixels | WasmError;
+  decode(bytes: Uint8Array, options: { autoOrient: boolean; limits: Limits; resize: ResizeStep[] }): WasmPixels | WasmError;
+  parseRule(rule: string): RulePlan | WasmError;
+  resolveQuality(steps: QualityStep[], sourceQuality: number): number;
 }
 interface EncodeModule {
   encode(pixels: Uint8Array, info: object, options: object, limits: Limits):
@@ -142,6 +185,23 @@ export async function probe(input: Input, limits?: Limits): Promise<ProbeResult>
 }
 
 /**
+ * Parses a Tencent Cloud CI `imageMogr2/…` rule (several joined by `|` apply in order) or an Alibaba OSS
+ * `image/…` rule (the `x-oss-process` value; a leading `?` or `x-oss-process=` is accepted) into a
+ * {@link RulePlan}. `convert(input, rule)` applies it. Supported: imageMogr2 `format/heif|heic|avif|webp`,
+ * `quality/<Q>[!]`, `rquality/<Q>`, `lquality/<Q>`, `thumbnail/<geometry>` (every documented form), `strip`,
+ * `auto-orient`, `ignore-error/1`; OSS `format,heic|avif|webp`, `resize,w_,h_,l_,s_,m_,p_,limit_,color_`,
+ * `quality,q_|Q_`, `auto-orient,0|1`.
+ * @throws AdvcompressError INVALID_RULE naming the 0-based position and the token (unknown or unsupported
+ *   operation, bad argument, or a format that is not an advanced-compression format such as jpg or png).
+ * @example await parseRule('image/format,heic/resize,l_900,h_600')
+ *   // { format: 'heic', resize: [{ mode: 'fit', height: 600, onlyShrink: true, ... }], ... }
+ */
+export async function parseRule(rule: string): Promise<RulePlan> {
+  if (typeof rule !== 'string') throw new AdvcompressError('INVALID_RULE', `Expected a rule string but received ${typeof rule}`);
+  return unwrap(await call<DecodeModule, RulePlan | WasmError>('decode', await pickVariant(), (m) => m.parseRule(rule)));
+}
+
+/**
  * Decodes an encoded image (JPEG, PNG) to RGB(A) pixels, EXIF-oriented by default.
  * @throws AdvcompressError as probe(), plus CORRUPT_INPUT and OUT_OF_MEMORY.
  */
@@ -149,7 +209,7 @@ export async function decode(input: Input, options: { autoOrient?: boolean; limi
   const bytes = await bytesOf(input);
   const o = resolveOptions({ autoOrient: options.autoOrient, limits: options.limits }, 'avif');
   const p = unwrap(await call<DecodeModule, WasmPixels | WasmError>('decode', await pickVariant(),
-    (m) => m.decode(bytes, { autoOrient: o.autoOrient, limits: o.limits })));
+    (m) => m.decode(bytes, { autoOrient: o.autoOrient, limits: o.limits, resize: [] })));
   return toDecoded(p);
 }
 
@@ -160,7 +220,7 @@ function toDecoded(p: WasmPixels): DecodedImage {
 }
 
 async function encodePixels(pixels: WasmPixels, o: ResolvedOptions, variant: Variant, inputBytes: number,
-  decodeMs: number, ctl: CallOptions): Promise<ConvertResult> {
+  decodeMs: number, ctl: CallOptions, warnings: string[] = []): Promise<ConvertResult> {
   throwIfAborted(ctl.signal);
   ctl.onProgress?.({ stage: 'loading', fraction: 0.3 });
   await loadModule(o.format, variant);
@@ -176,8 +236,26 @@ async function encodePixels(pixels: WasmPixels, o: ResolvedOptions, variant: Var
   const mimeType = MIME_TYPES[o.format];
   const data = r.data;
   return { data, blob: () => new Blob([data as BlobPart], { type: mimeType }), mimeType, format: o.format,
-    width: r.width, height: r.height, bitDepth: r.bitDepth, frameCount: 1, inputBytes,
+    passthrough: false, warnings, width: r.width, height: r.height, bitDepth: r.bitDepth, frameCount: 1, inputBytes,
     outputBytes: data.byteLength, ratio: data.byteLength / inputBytes, timings: { decodeMs, encodeMs }, variant };
+}
+
+/** The limit errors imageMogr2's `ignore-error/1` turns into "hand back the original". */
+const LIMIT_CODES = new Set(['INPUT_TOO_LARGE', 'DIMENSIONS_TOO_LARGE', 'TOO_MANY_FRAMES', 'OUTPUT_TOO_LARGE']);
+
+// The original, unchanged, as ignore-error/1 answers (format and size from the headers when they can be read).
+function passthrough(bytes: Uint8Array, dec: DecodeModule, reason: AdvcompressError, warnings: string[],
+  variant: Variant): ConvertResult {
+  const unlimited = { maxInputBytes: 2 ** 52, maxSide: 2 ** 31, maxPixels: 2 ** 52, maxFrames: 2 ** 31, maxOutputSide: 2 ** 31 };
+  const info = dec.probe(bytes, unlimited);
+  const p = 'error' in info ? undefined : info;
+  const format = (p?.format ?? 'jpeg') as InputFormat;
+  const mimeType = INPUT_MIME[format] ?? 'application/octet-stream';
+  const w = [...warnings, `ignore-error/1: ${reason.code} (${reason.message}); the original is returned unchanged`];
+  return { data: bytes, blob: () => new Blob([bytes as BlobPart], { type: mimeType }), mimeType, format,
+    passthrough: true, warnings: w, width: p?.width ?? 0, height: p?.height ?? 0, bitDepth: p?.bitDepth ?? 8,
+    frameCount: p?.frameCount ?? 1, inputBytes: bytes.byteLength, outputBytes: bytes.byteLength, ratio: 1,
+    timings: { decodeMs: 0, encodeMs: 0 }, variant };
 }
 
 /**
@@ -187,36 +265,81 @@ async function encodePixels(pixels: WasmPixels, o: ResolvedOptions, variant: Var
  */
 export function makeApi(formats: readonly Format[]) {
   const defaultFormat = formats[0];
-  function resolve(options: EncodeOptions | undefined): ResolvedOptions {
-    const o = resolveOptions(options, defaultFormat);
+  function checkFormat(o: ResolvedOptions): void {
     if (!formats.includes(o.format)) {
       throw new AdvcompressError('UNSUPPORTED_FORMAT', o.format === 'heic'
         ? "HEIC output needs the 'advcompress/heic' entry point (GPL, because of x265): import { convert } from 'advcompress/heic'"
         : `this entry point writes ${formats.join(', ')}, not ${o.format}`);
     }
+  }
+  function resolve(options: EncodeOptions | undefined): ResolvedOptions {
+    const o = resolveOptions(options, defaultFormat);
+    checkFormat(o);
     return o;
   }
+
+  // Applies a parsed rule on top of the resolved options: what the rule sets wins (with a warning where it
+  // replaces an option the caller gave).
+  function applyRule(o: ResolvedOptions, given: EncodeOptions, plan: RulePlan, warnings: string[]): void {
+    warnings.push(...plan.warnings);
+    if (plan.format) {
+      if (given.format !== undefined && o.format !== plan.format)
+        warnings.push(`format: the rule's ${plan.format} replaces the option's ${given.format}`);
+      o.format = plan.format;
+    }
+    if (plan.strip) o.metadata = 'strip';
+    if (plan.autoOrient !== undefined) o.autoOrient = plan.autoOrient;
+    o.resize = [...o.resize, ...plan.resize];
+    if (plan.quality.length && given.quality !== undefined)
+      warnings.push(`quality: the rule's quality steps replace the option's ${given.quality}`);
+  }
+
   /**
    * Converts an encoded image (JPEG, PNG) to HEIC, AVIF or WebP.
    * @param input the file's bytes (Blob, File, ArrayBuffer, Uint8Array); at most `limits.maxInputBytes`.
-   * @param options see {@link EncodeOptions}.
-   * @throws AdvcompressError INVALID_OPTION, UNSUPPORTED_FORMAT, CORRUPT_INPUT, INPUT_TOO_LARGE,
+   * @param options see {@link EncodeOptions}; or a cloud rule string (`'imageMogr2/format/heif'`,
+   *   `'image/format,heic/resize,l_900,h_600'`, see `parseRule()`), the same as `{ rule }`.
+   * @throws AdvcompressError INVALID_OPTION, INVALID_RULE, UNSUPPORTED_FORMAT, CORRUPT_INPUT, INPUT_TOO_LARGE,
    *   DIMENSIONS_TOO_LARGE, OUTPUT_TOO_LARGE, OUT_OF_MEMORY, ENCODER_ERROR; DOMException AbortError.
-   * @example const r = await convert(file, { format: 'webp', quality: 80 }); upload(r.blob());
+   * @example const r = await convert(file, { format: 'webp', quality: 80, maxWidth: 2048 }); upload(r.blob());
+   * @example const r = await convert(file, 'imageMogr2/thumbnail/1280x1280>/format/heif');  // as on Tencent CI
    */
-  async function convert(input: Input, options?: EncodeOptions, ctl: CallOptions = {}): Promise<ConvertResult> {
-    const o = resolve(options);
+  async function convert(input: Input, options?: EncodeOptions | string, ctl: CallOptions = {}): Promise<ConvertResult> {
+    const given: EncodeOptions = typeof options === 'string' ? { rule: options } : options ?? {};
+    const o = resolveOptions(given, defaultFormat);
+    if (o.rule === undefined) checkFormat(o);
     throwIfAborted(ctl.signal);
     const bytes = await bytesOf(input);
     const variant = await pickVariant();
     ctl.onProgress?.({ stage: 'loading', fraction: 0 });
-    await loadModule('decode', variant);
+    const dec = await loadModule<DecodeModule>('decode', variant);
     throwIfAborted(ctl.signal);
+    const warnings: string[] = [];
+    let plan: RulePlan | undefined;
+    if (o.rule !== undefined) {
+      const rule = o.rule;
+      plan = unwrap(await call<DecodeModule, RulePlan | WasmError>('decode', variant, (m) => m.parseRule(rule)));
+      applyRule(o, given, plan, warnings);
+      checkFormat(o);
+    }
     ctl.onProgress?.({ stage: 'decoding', fraction: 0.05 });
     const t0 = now();
-    const pixels = unwrap(await call<DecodeModule, WasmPixels | WasmError>('decode', variant,
-      (m) => m.decode(bytes, { autoOrient: o.autoOrient, limits: o.limits })));
-    return encodePixels(pixels, o, variant, bytes.byteLength, now() - t0, ctl);
+    try {
+      if (plan?.quality.length) {
+        const info = unwrap(dec.probe(bytes, o.limits));
+        const steps = plan.quality;
+        o.quality = await call<DecodeModule, number>('decode', variant, (m) => m.resolveQuality(steps, info.quality ?? 0));
+      }
+      const pixels = unwrap(await call<DecodeModule, WasmPixels | WasmError>('decode', variant,
+        (m) => m.decode(bytes, { autoOrient: o.autoOrient, limits: o.limits, resize: o.resize })));
+      return await encodePixels(pixels, o, variant, bytes.byteLength, now() - t0, ctl, warnings);
+    } catch (e) {
+      if (plan?.ignoreError && e instanceof AdvcompressError && LIMIT_CODES.has(e.code)) {
+        ctl.onProgress?.({ stage: 'done', fraction: 1 });
+        return passthrough(bytes, dec, e, warnings, variant);
+      }
+      throw e;
+    }
   }
 
   /**
@@ -226,6 +349,8 @@ export function makeApi(formats: readonly Format[]) {
    */
   async function encode(pixels: Pixels, options?: EncodeOptions, ctl: CallOptions = {}): Promise<ConvertResult> {
     const o = resolve(options);
+    if (o.rule !== undefined || o.resize.length)
+      throw new AdvcompressError('INVALID_OPTION', 'rule, resize, maxWidth and maxHeight apply to convert(), not encode()');
     const { width, height } = pixels;
     if (!Number.isInteger(width) || width <= 0 || !Number.isInteger(height) || height <= 0)
       throw new AdvcompressError('INVALID_OPTION', `Expected positive integer width and height but received ${width}x${height}`);

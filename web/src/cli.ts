@@ -4,7 +4,8 @@
  * SPDX-License-Identifier: GPL-2.0-or-later (loads the HEIC module)
  *
  *   advcompress [INPUT...] [-f heic|avif|webp] [-q 0-100] [--lossless] [-e 0-9] [--chroma 420|422|444]
- *               [--bit-depth 8|10|12] [--strip] [-o OUT] [--variant baseline|simd]
+ *               [--bit-depth 8|10|12] [--strip] [--max-width N] [--max-height N] [--rule RULE] [-o OUT]
+ *               [--variant baseline|simd]
  *
  * With no INPUT: converts a real photograph from a Debian package to all three formats and prints a table.
  * Exit codes: 0 success, 1 a conversion failed (the error code is printed), 2 usage error.
@@ -36,6 +37,11 @@ Options:
       --bit-depth N     8 | 10 | 12 coded bit depth (HEIC/AVIF; default: 8, or 10 for 16-bit input)
       --strip           drop EXIF, XMP and ICC (as imageMogr2 /strip)
       --no-auto-orient  keep pixels as stored instead of rotating per EXIF orientation
+      --max-width N     scale down (never up) to at most N pixels wide, keeping the aspect ratio
+      --max-height N    scale down (never up) to at most N pixels high
+  -r, --rule RULE       a cloud rule, as on Tencent CI or Alibaba OSS: 'imageMogr2/thumbnail/1280x/format/heif',
+                        'image/format,heic/resize,l_900,h_600'; what it sets wins over the options above,
+                        and where advcompress differs from the cloud a warning is printed
   -o, --output PATH     output file (one input) or directory (default: next to the input, new extension)
       --variant V       force the wasm build: baseline | simd (default: simd when supported)
   -h, --help            this text
@@ -45,7 +51,8 @@ Exit status: 0 success, 1 a conversion failed (its error code is printed), 2 usa
 
 interface WorkerResult {
   ok: boolean; code?: string; message?: string; data?: Uint8Array; width?: number; height?: number;
-  bitDepth?: number; format?: string; inputBytes?: number; outputBytes?: number;
+  bitDepth?: number; format?: string; inputBytes?: number; outputBytes?: number; warnings?: string[];
+  passthrough?: boolean;
   timings?: { decodeMs: number; encodeMs: number }; variant?: string;
 }
 
@@ -70,7 +77,8 @@ function runWorker(path: string, options: object, variant?: string, label = ''):
 }
 
 const kb = (n: number) => `${(n / 1024).toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 })} KB`;
-const EXT: Record<string, string> = { heic: '.heic', avif: '.avif', webp: '.webp' };
+const EXT: Record<string, string> = { heic: '.heic', avif: '.avif', webp: '.webp', jpeg: '.jpg', png: '.png',
+  gif: '.gif', bmp: '.bmp', heif: '.heif' };
 
 function usage(msg: string): never {
   process.stderr.write(`advcompress: ${msg}\nTry 'advcompress --help'.\n`);
@@ -87,6 +95,7 @@ async function main(): Promise<number> {
         lossless: { type: 'boolean' }, effort: { type: 'string', short: 'e' }, chroma: { type: 'string' },
         'bit-depth': { type: 'string' }, strip: { type: 'boolean' }, 'no-auto-orient': { type: 'boolean' },
         output: { type: 'string', short: 'o' }, variant: { type: 'string' },
+        'max-width': { type: 'string' }, 'max-height': { type: 'string' }, rule: { type: 'string', short: 'r' },
         help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' },
       },
     });
@@ -106,6 +115,7 @@ async function main(): Promise<number> {
     quality: num('quality', v.quality), lossless: v.lossless, effort: num('effort', v.effort), chroma: v.chroma,
     bitDepth: num('bit-depth', v['bit-depth']), metadata: v.strip ? 'strip' : undefined,
     autoOrient: v['no-auto-orient'] ? false : undefined,
+    maxWidth: num('max-width', v['max-width']), maxHeight: num('max-height', v['max-height']), rule: v.rule,
   };
   for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k];
 
@@ -116,7 +126,7 @@ async function main(): Promise<number> {
     const photo = DEFAULT_PHOTOS.find((p) => existsSync(p));
     if (!photo) usage(`no input given and no default photo found (${DEFAULT_PHOTOS[0]}: apt-get install mate-backgrounds)`);
     inputs = [photo];
-    if (!v.format) formats = ['heic', 'avif', 'webp'];
+    if (!v.format && !v.rule) formats = ['heic', 'avif', 'webp'];
   }
   if (v.output && inputs.length * formats.length > 1 && !(existsSync(v.output) && statSync(v.output).isDirectory()))
     usage('-o must be an existing directory when converting several files');
@@ -128,13 +138,15 @@ async function main(): Promise<number> {
     const inBytes = statSync(input).size;
     rows.push([`${extname(input).slice(1).toUpperCase() || 'input'} (input image)`, kb(inBytes), '', '', '']);
     for (const format of formats) {
-      const r = await runWorker(input, { ...options, format }, v.variant, `${basename(input)} -> ${format}`);
+      const fmt = v.rule && !v.format ? {} : { format };  // (a rule's format/ wins over the heic default)
+      const r = await runWorker(input, { ...options, ...fmt }, v.variant, `${basename(input)} -> ${v.rule ?? format}`);
       if (!r.ok) {
         process.stderr.write(`advcompress: ${input}: ${r.code}: ${r.message}\n`);
         failures++;
         continue;
       }
-      const ext = EXT[r.format!];
+      for (const w of r.warnings ?? []) process.stderr.write(`advcompress: ${input}: warning: ${w}\n`);
+      const ext = r.passthrough ? '.original' + (EXT[r.format!] ?? '') : EXT[r.format!];
       let out: string;
       if (v.output && existsSync(v.output) && statSync(v.output).isDirectory()) out = join(v.output, basename(input, extname(input)) + ext);
       else if (v.output) out = v.output;

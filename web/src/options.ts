@@ -33,6 +33,39 @@ export const DEFAULT_LIMITS: Required<Limits> = Object.freeze({
   maxOutputSide: 9999,
 });
 
+/**
+ * One resize step, applied after EXIF auto-orientation (sizes in pixels). What the cloud rules' `thumbnail`
+ * (imageMogr2) and `resize` (OSS) operations become; `parseRule()` returns them, `resize` takes them.
+ * - `fit`: proportional, as large as possible inside width × height; a missing side is unconstrained
+ *   (imageMogr2 `<W>x<H>`, `<W>x`, `x<H>`; OSS `m_lfit`).
+ * - `cover`: proportional, as small as possible covering width × height (imageMogr2 `!<W>x<H>r`, OSS `m_mfit`).
+ * - `fill`: `cover`, then the centred width × height window (OSS `m_fill`).
+ * - `pad`: `fit`, then centred on a width × height canvas of `padColor` (OSS `m_pad`).
+ * - `exact`: exactly width × height, aspect ratio ignored (imageMogr2 `<W>x<H>!`, OSS `m_fixed`).
+ * - `scale`: `scaleX`/`scaleY` percent of the source (imageMogr2 `!<S>p`, `!<S>px`, `!x<S>p`; OSS `p_`).
+ * - `area`: proportional, width × height ≤ `area` pixels (imageMogr2 `<Area>@`).
+ */
+export interface ResizeStep {
+  mode: 'fit' | 'cover' | 'fill' | 'pad' | 'exact' | 'scale' | 'area';
+  /** Pixels (fit, cover, fill, pad, exact). */
+  width?: number;
+  height?: number;
+  /** OSS `l_`/`s_`: pixels along the source's longer / shorter side, used when width and height are absent. */
+  longSide?: number;
+  shortSide?: number;
+  /** Percent of the source width / height (scale); default 100. */
+  scaleX?: number;
+  scaleY?: number;
+  /** Pixels (area). */
+  area?: number;
+  /** Keep the source size when the step would enlarge it (imageMogr2 `>`, OSS `limit_1`). Default false. */
+  onlyShrink?: boolean;
+  /** Keep the source size when the step would reduce it (imageMogr2 `<`). Default false. */
+  onlyEnlarge?: boolean;
+  /** 0xRRGGBB canvas colour of `pad` (OSS `color_`); default 0xFFFFFF (white). */
+  padColor?: number;
+}
+
 /** Options of `convert()` and `encode()`. */
 export interface EncodeOptions {
   /** Output format (as imageMogr2 `/format/heif|avif|webp`); `heif` is accepted for `heic`. Default `'heic'` from
@@ -61,6 +94,15 @@ export interface EncodeOptions {
   advanced?: Record<string, string>;
   /** Overrides of the default {@link Limits}. */
   limits?: Limits;
+  /** Scale down (never up), keeping the aspect ratio, so the output is at most this many pixels wide / high.
+   * `convert()` only. As imageMogr2 `thumbnail/<W>x<H>>`. */
+  maxWidth?: number;
+  maxHeight?: number;
+  /** Explicit resize steps, applied in order after `maxWidth`/`maxHeight` (`convert()` only). */
+  resize?: ResizeStep[];
+  /** A cloud rule (`imageMogr2/…` or OSS `image/…`, see `parseRule()`), applied on top of these options: what the
+   * rule sets (format, quality, resize, strip, auto-orient) wins; the other options fill the rest. `convert()` only. */
+  rule?: string;
 }
 
 /** Options after validation, as handed to the wasm modules. */
@@ -75,6 +117,9 @@ export interface ResolvedOptions {
   autoOrient: boolean;
   advanced?: Record<string, string>;
   limits: Required<Limits>;
+  /** maxWidth/maxHeight as a step, then `resize`. */
+  resize: ResizeStep[];
+  rule?: string;
 }
 
 function describe(v: unknown): string {
@@ -91,7 +136,7 @@ function intIn(name: string, v: unknown, lo: number, hi: number): number | undef
 }
 
 const KNOWN = new Set(['format', 'quality', 'lossless', 'chroma', 'bitDepth', 'effort', 'speed', 'metadata',
-  'autoOrient', 'advanced', 'limits']);
+  'autoOrient', 'advanced', 'limits', 'maxWidth', 'maxHeight', 'resize', 'rule']);
 
 /**
  * Validates `options` and fills defaults. `defaultFormat` is the entry point's default.
@@ -133,8 +178,17 @@ export function resolveOptions(options: EncodeOptions | undefined, defaultFormat
     if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw invalid(`limits.${k}`, 'a positive integer', v);
     (limits as Record<string, number>)[k] = v;
   }
+  const maxWidth = intIn('maxWidth', o.maxWidth, 1, 1e9), maxHeight = intIn('maxHeight', o.maxHeight, 1, 1e9);
+  const resize: ResizeStep[] = [];
+  if (maxWidth !== undefined || maxHeight !== undefined)
+    resize.push({ mode: 'fit', width: maxWidth, height: maxHeight, onlyShrink: true });
+  if (o.resize !== undefined) {
+    if (!Array.isArray(o.resize)) throw invalid('resize', 'an array of resize steps', o.resize);
+    resize.push(...o.resize);  // (field ranges are checked by the decode module)
+  }
+  if (o.rule !== undefined && typeof o.rule !== 'string') throw invalid('rule', 'a string', o.rule);
   return { format, quality, lossless, chroma: o.chroma, bitDepth: o.bitDepth, effort, metadata, autoOrient,
-    advanced: o.advanced, limits };
+    advanced: o.advanced, limits, resize, rule: o.rule };
 }
 
 /** MIME type of each output format. */
