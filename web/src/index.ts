@@ -17,11 +17,16 @@ const api = makeApi(['avif', 'webp']);
 export const convert = api.convert;
 /** Encodes raw RGB(A) pixels to AVIF (default here) or WebP. */
 export const encode = api.encode;
-export { decode, probe } from './api.js';
-export type { CallOptions, ConvertResult, DecodedImage, Input, Pixels, ProbeResult, Stage } from './api.js';
+export { decode, parseRule, probe } from './api.js';
+export type { CallOptions, ConvertResult, DecodedImage, Input, InputFormat, Pixels, ProbeResult, QualityStep, RulePlan,
+  Stage } from './api.js';
 export { AdvcompressError } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { DEFAULT_LIMITS, MIME_TYPES, resolveOptions } from './options.js';
-export type { Chroma, EncodeOptions, Format, Limits } from './options.js';
+export type { Chroma, EncodeOptions, Format, Limits, ResizeStep } from './options.js';
+export { buildPicOperations, validatePicOperations, parsePicOperations, resolveFileId, parseUploadResult,
+  uploadResultToXml, CosServiceError, PIC_OPERATIONS_MAX_RULES, COS_OBJECT_KEY_MAX_BYTES } from './pic-operations.js';
+export type { PicOperations, PicOperationsRule, UploadResult as CosUploadResult, OriginalInfo, ImageInfo,
+  ProcessedObject } from './pic-operations.js';
 export { pickVariant, setVariant } from './loader.js';
 export type { Variant } from './loader.js';
