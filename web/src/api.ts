@@ -3,7 +3,7 @@
  * -> decode (decode module) -> encode (the format's module).
  */
 import { AdvcompressError, fromWasm, throwIfAborted, type WasmError } from './errors.js';
-import { dropModule, loadModule, pickVariant, type ModuleName, type Variant } from './loader.js';
+import { dropModule, loadModule, pickVariant, registerModules, type ModuleName, type ModuleTable, type Variant } from './loader.js';
 import { MIME_TYPES, resolveOptions, type EncodeOptions, type Format, type Limits, type ResizeStep,
   type ResolvedOptions } from './options.js';
 
@@ -99,6 +99,8 @@ export interface ConvertResult {
   data: Uint8Array;
   /** The file as a Blob of `mimeType`. */
   blob(): Blob;
+  /** A suggested file name: the input File's name with the new extension (`IMG_1234.heic`), else `image.heic`. */
+  fileName: string;
   /** 'image/heic' | 'image/avif' | 'image/webp' (the source's type when `passthrough`). */
   mimeType: string;
   /** The output format; the input's format ('jpeg', 'png', …) only when `passthrough`. */
@@ -235,8 +237,8 @@ async function encodePixels(pixels: WasmPixels, o: ResolvedOptions, variant: Var
   ctl.onProgress?.({ stage: 'done', fraction: 1 });
   const mimeType = MIME_TYPES[o.format];
   const data = r.data;
-  return { data, blob: () => new Blob([data as BlobPart], { type: mimeType }), mimeType, format: o.format,
-    passthrough: false, warnings, width: r.width, height: r.height, bitDepth: r.bitDepth, frameCount: 1, inputBytes,
+  return { data, blob: () => new Blob([data as BlobPart], { type: mimeType }), fileName: `image.${o.format}`,
+    mimeType, format: o.format, passthrough: false, warnings, width: r.width, height: r.height, bitDepth: r.bitDepth, frameCount: 1, inputBytes,
     outputBytes: data.byteLength, ratio: data.byteLength / inputBytes, timings: { decodeMs, encodeMs }, variant };
 }
 
@@ -252,7 +254,8 @@ function passthrough(bytes: Uint8Array, dec: DecodeModule, reason: AdvcompressEr
   const format = (p?.format ?? 'jpeg') as InputFormat;
   const mimeType = INPUT_MIME[format] ?? 'application/octet-stream';
   const w = [...warnings, `ignore-error/1: ${reason.code} (${reason.message}); the original is returned unchanged`];
-  return { data: bytes, blob: () => new Blob([bytes as BlobPart], { type: mimeType }), mimeType, format,
+  return { data: bytes, blob: () => new Blob([bytes as BlobPart], { type: mimeType }),
+    fileName: `image.${format === 'jpeg' ? 'jpg' : format}`, mimeType, format,
     passthrough: true, warnings: w, width: p?.width ?? 0, height: p?.height ?? 0, bitDepth: p?.bitDepth ?? 8,
     frameCount: p?.frameCount ?? 1, inputBytes: bytes.byteLength, outputBytes: bytes.byteLength, ratio: 1,
     timings: { decodeMs: 0, encodeMs: 0 }, variant };
@@ -261,9 +264,12 @@ function passthrough(bytes: Uint8Array, dec: DecodeModule, reason: AdvcompressEr
 /**
  * Entry-point specific implementation: `formats` are those the entry point may write (no 'heic' from the
  * permissive `advcompress`, even when `advcompress/heic` is loaded elsewhere in the same app), `formats[0]` the
- * default.
+ * default; `modules` the wasm modules it may load. Registering them here, when the API is made, rather than as a
+ * statement of the entry module keeps them with the functions that need them: the package says
+ * `"sideEffects": false`, so a bundler may drop a module whose exports go unused, statements and all.
  */
-export function makeApi(formats: readonly Format[]) {
+export function makeApi(formats: readonly Format[], modules: ModuleTable) {
+  registerModules(modules);
   const defaultFormat = formats[0];
   function checkFormat(o: ResolvedOptions): void {
     if (!formats.includes(o.format)) {

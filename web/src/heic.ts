@@ -6,16 +6,16 @@
  *   const r = await convert(file);           // HEIC, quality 50
  */
 import { makeApi } from './api.js';
-import { registerModules } from './loader.js';
-// @ts-ignore -- plain JS table of static imports
+// @ts-ignore -- plain JS tables of static imports
 import { HEIC_MODULES } from './modules-heic.js';
+// @ts-ignore
+import { MODULES } from './modules.js';
 
-// Everything of the permissive entry point (it registers the decode, AVIF and WebP modules); the two functions
-// below shadow its convert/encode with ones that may also write HEIC.
+// Everything of the permissive entry point; the two functions below shadow its convert/encode with ones that may
+// also write HEIC.
 export * from './index.js';
 
-registerModules(HEIC_MODULES);
-const api = makeApi(['heic', 'avif', 'webp']);
+const api = makeApi(['heic', 'avif', 'webp'], { ...MODULES, ...HEIC_MODULES });
 
 /** Converts an encoded image to HEIC (default here), AVIF or WebP. Options, errors: see `EncodeOptions`,
  * `AdvcompressError`; as imageMogr2 `/format/heif`. */

@@ -6,12 +6,10 @@
  *   const r = await convert(file, { format: 'avif', quality: 60 });
  */
 import { makeApi } from './api.js';
-import { registerModules } from './loader.js';
 // @ts-ignore -- plain JS table of static imports (see modules.js)
 import { MODULES } from './modules.js';
 
-registerModules(MODULES);
-const api = makeApi(['avif', 'webp']);
+const api = makeApi(['avif', 'webp'], MODULES);
 
 /** Converts an encoded image to AVIF (default here) or WebP. See {@link makeApi}. */
 export const convert = api.convert;

@@ -12,12 +12,14 @@ export type Variant = 'baseline' | 'simd';
 export type ModuleName = 'decode' | 'heic' | 'avif' | 'webp';
 
 interface ModuleFiles { glue: () => Promise<{ default: (init: object) => Promise<unknown> }>; wasm: URL }
+/** Module name -> variant -> its glue (a lazy import) and wasm URL (modules.js, modules-heic.js). */
+export type ModuleTable = Record<string, Record<Variant, ModuleFiles>>;
 const registry = new Map<string, Record<Variant, ModuleFiles>>();
 const instances = new Map<string, Promise<unknown>>();
 let forcedVariant: Variant | undefined;
 
 /** Adds modules to the registry (the entry points call this with their static tables). */
-export function registerModules(table: Record<string, Record<Variant, ModuleFiles>>): void {
+export function registerModules(table: ModuleTable): void {
   for (const [name, files] of Object.entries(table)) registry.set(name, files);
 }
 
@@ -49,7 +51,7 @@ export async function loadModule<T>(name: ModuleName, variant?: Variant): Promis
       const { glue, wasm } = files[v];
       const factory = (await glue()).default;
       if (isNode) {
-        const { readFile } = await import(/* @vite-ignore */ 'node:fs/promises' as string) as typeof import('node:fs/promises');
+        const { readFile } = await import(/* @vite-ignore */ /* webpackIgnore: true */ 'node:fs/promises' as string) as typeof import('node:fs/promises');
         return factory({ wasmBinary: await readFile(wasm) });
       }
       return factory({ locateFile: () => wasm.href });
