@@ -13,7 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 # independent decoders heif-convert/heif-info, avifdec, dwebp, ImageMagick, exiftool.
 apt_install emscripten cmake ninja-build pkg-config dpkg-dev patch xz-utils ca-certificates \
   g++ googletest libgtest-dev libjpeg62-turbo-dev libpng-dev clang-14 libclang-rt-14-dev \
-  mate-backgrounds libheif-examples libavif-bin webp imagemagick libimage-exiftool-perl
+  mate-backgrounds libheif-examples libavif-bin webp imagemagick libimage-exiftool-perl chromium
 if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
   apt_install nodejs npm
   [ "$(node -p 'process.versions.node.split(".")[0]')" -ge 20 ] || die "Node >= 20 needed (found $(node --version))"

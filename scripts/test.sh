@@ -2,8 +2,10 @@
 # Usage: scripts/test.sh
 # The quick start's second command: sets up what is missing (scripts/setup.sh --no-run), then runs every test:
 #  1. native C++ tests (GoogleTest + ctest) under AddressSanitizer/UBSan,
-#  2. the same C++ tests plus the encoder tests compiled to wasm and run under Node by ctest,
-#  3. the Node tests of the npm package (node:test), which decode every output with an independent decoder.
+#  2. the rule parser fuzzed for ADVCOMPRESS_FUZZ_SECONDS (default 60) by libFuzzer,
+#  3. the same C++ tests plus the encoder tests compiled to wasm and run under Node by ctest,
+#  4. the Node tests of the npm package (node:test), which decode every output with an independent decoder,
+#  5. the browser tests (scripts/test-browser.sh): the packed tarball in Vite and webpack apps, in Chromium.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 export NODE_PATH=/usr/share/nodejs
@@ -41,3 +43,6 @@ ctest --test-dir "$b" --output-on-failure
 log "Node tests of the package"
 cd "$ROOT"
 node --test --test-concurrency=1 tests/node/
+
+log "browser tests (packed tarball in Vite and webpack apps, Playwright + Debian chromium)"
+bash "$ROOT/scripts/test-browser.sh"

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Usage: scripts/test-browser.sh [PLAYWRIGHT ARGS...]
+# The browser half of the tests (run by scripts/test.sh): packs the npm package exactly as it would be published
+# (npm pack), installs the tarball into the two consumer apps (tests/consumers/vite, tests/consumers/webpack) next
+# to their own locked dependencies, builds them for production, prepares the test photos, and runs the Playwright
+# tests (tests/browser) in Debian's Chromium. Assumes scripts/setup.sh has run (it installs chromium) and
+# dist/ is built.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$ROOT"
+
+log "packing the npm package"
+mkdir -p build/pack
+rm -f build/pack/advcompress-*.tgz
+npm pack --silent --pack-destination build/pack >/dev/null
+TGZ=$(ls "$ROOT"/build/pack/advcompress-*.tgz)
+npx --no-install publint --strict "$TGZ" || die "publint reports problems in the package"
+
+for app in vite webpack; do
+  d="tests/consumers/$app"
+  log "consumer app '$app': npm ci + the packed tarball + production build"
+  # node_modules is reused while the lockfile is unchanged (npm's own cache keeps a cold install offline-fast)
+  stamp="$d/node_modules/.advcompress-lock"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$(sha256sum < "$d/package-lock.json")" ]; then
+    (cd "$d" && run_logged "$ROOT/build/consumer-$app.ci.log" npm ci --no-audit --no-fund)
+    sha256sum < "$d/package-lock.json" > "$stamp"
+  fi
+  # The app's own source is the shared test app, copied in so that it resolves 'advcompress' from the app's
+  # node_modules (the tarball) and not from this repository.
+  cp tests/consumers/shared/app.js "$d/$([ "$app" = webpack ] && echo src/)app.js"
+  (cd "$d" && run_logged "$ROOT/build/consumer-$app.install.log" npm install --no-save --no-audit --no-fund "$TGZ" &&
+    run_logged "$ROOT/build/consumer-$app.build.log" npm run build)
+done
+
+log "test photos (build/photos)"
+mkdir -p build/photos
+cp -u /usr/share/backgrounds/mate/nature/Storm.jpg build/photos/
+# A 12 MP photograph (4608 x 2592) from the 5640 x 3172 one in mate-backgrounds, for the responsiveness test.
+[ -s build/photos/Elephants-12MP.jpg ] || convert /usr/share/backgrounds/mate/abstract/Elephants_5640x3172.jpg \
+  -resize 4608x2592! -quality 92 build/photos/Elephants-12MP.jpg
+
+log "Playwright tests (Debian chromium)"
+cd tests/browser
+npx --no-install playwright test -c playwright.config.js "$@"

@@ -1,0 +1,42 @@
+// Static server for the browser tests: the consumer apps' production builds (/vite/, /webpack/) and the test
+// photos (/photos/), served with the Content-Security-Policy the package documents, and with or without
+// cross-origin isolation (COOP/COEP) depending on --coi. Static files by sirv (the server behind `vite preview`).
+//   node tests/browser/server.js --port 4173 [--coi]
+import http from 'node:http';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import sirv from 'sirv';
+
+const { values } = parseArgs({ options: { port: { type: 'string' }, coi: { type: 'boolean' } } });
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+
+/** The CSP a page using advcompress needs (README "Content-Security-Policy"): wasm compilation without eval. */
+export const CSP = ["default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'",
+  "connect-src 'self'", "img-src 'self' blob: data:", "style-src 'self'", "object-src 'none'", "base-uri 'none'"].join('; ');
+
+const headers = (res) => {
+  res.setHeader('Content-Security-Policy', CSP);
+  res.setHeader('Cache-Control', 'no-store');
+  if (values.coi) {
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+  }
+};
+const opts = { dev: true, etag: false, setHeaders: headers };  // (dev: read from disk each time, no caching)
+const mounts = [
+  ['/vite/', sirv(here('../consumers/vite/dist'), opts)],
+  ['/webpack/', sirv(here('../consumers/webpack/dist'), opts)],
+  ['/photos/', sirv(process.env.ADVCOMPRESS_TEST_PHOTOS ?? here('../../build/photos'), opts)],
+];
+
+http.createServer((req, res) => {
+  for (const [prefix, serve] of mounts) {
+    if (req.url.startsWith(prefix)) {
+      req.url = req.url.slice(prefix.length - 1);
+      return serve(req, res, () => { res.statusCode = 404; res.end('not found'); });
+    }
+  }
+  res.statusCode = 404;
+  res.end('not found');
+}).listen(Number(values.port ?? 4173), '127.0.0.1', () => console.log(`serving on ${values.port} coi=${!!values.coi}`));

@@ -1,0 +1,105 @@
+/**
+ * The browser API: the same functions as in Node, each call run in a pooled module Web Worker (so the page never
+ * freezes), with page inputs (`File`, `Blob`, `ArrayBuffer`, `Uint8Array`, `ImageData`, `ImageBitmap`, canvas)
+ * accepted and results carrying `blob()` and a suggested file name.
+ * SPDX-License-Identifier: MIT
+ */
+import * as Comlink from 'comlink';
+import type { CallOptions, ConvertResult, DecodedImage, Input, Pixels, ProbeResult, RulePlan } from './api.js';
+import { AdvcompressError } from './errors.js';
+import type { Variant } from './loader.js';
+import type { EncodeOptions, Limits } from './options.js';
+import { WorkerPool, type PoolOptions } from './pool.js';
+import type { PlainResult, WorkerInput } from './worker-core.js';
+
+/** What the browser `convert()` accepts: encoded bytes, or page pixels (encoded as they are, no decoding). */
+export type PageInput = Input | ImageData | ImageBitmap | HTMLCanvasElement | OffscreenCanvas;
+
+const EXT: Record<string, string> = { heic: 'heic', avif: 'avif', webp: 'webp', jpeg: 'jpg', png: 'png', gif: 'gif',
+  bmp: 'bmp', heif: 'heif' };
+
+function withBlob(r: PlainResult, input: unknown): ConvertResult {
+  const name = typeof File !== 'undefined' && input instanceof File && input.name
+    ? input.name.replace(/\.[^./]*$/, '') : 'image';
+  const data = r.data;
+  return { ...r, fileName: `${name}.${EXT[r.format] ?? r.format}`,
+    blob: () => new Blob([data as BlobPart], { type: r.mimeType }) };
+}
+
+const isImageData = (x: unknown): x is ImageData => typeof ImageData !== 'undefined' && x instanceof ImageData;
+const isBitmap = (x: unknown): x is ImageBitmap => typeof ImageBitmap !== 'undefined' && x instanceof ImageBitmap;
+const isCanvas = (x: unknown): x is HTMLCanvasElement | OffscreenCanvas =>
+  (typeof HTMLCanvasElement !== 'undefined' && x instanceof HTMLCanvasElement) ||
+  (typeof OffscreenCanvas !== 'undefined' && x instanceof OffscreenCanvas);
+
+/** The browser API bound to one worker pool (see {@link createPool}). */
+export interface BrowserApi {
+  /**
+   * Converts a photo to HEIC, AVIF or WebP in a worker. `input`: encoded bytes (`File`, `Blob`, `ArrayBuffer`,
+   * `Uint8Array`; JPEG, PNG) or page pixels (`ImageData`, `ImageBitmap`, `HTMLCanvasElement`, `OffscreenCanvas`;
+   * encoded as they are, RGBA 8-bit). `options`: {@link EncodeOptions} or a cloud rule string. `ctl.signal` aborts
+   * (the worker is terminated; rejects with AbortError); `ctl.onProgress` reports stages.
+   * @throws AdvcompressError as the Node `convert()`; ENCODER_ERROR / OUT_OF_MEMORY when the worker dies.
+   * @example const r = await convert(fileInput.files[0], { format: 'heic' }); upload(r.blob(), r.fileName);
+   */
+  convert(input: PageInput, options?: EncodeOptions | string, ctl?: CallOptions): Promise<ConvertResult>;
+  /** Encodes raw RGB(A) pixels in a worker (see the Node `encode()`). */
+  encode(pixels: Pixels, options?: EncodeOptions, ctl?: CallOptions): Promise<ConvertResult>;
+  /** Reads an encoded image's headers in a worker (see the Node `probe()`). */
+  probe(input: Input, limits?: Limits, ctl?: Pick<CallOptions, 'signal'>): Promise<ProbeResult>;
+  /** Decodes an encoded image to pixels in a worker (see the Node `decode()`); useful to preview HEIC. */
+  decode(input: Input, options?: { autoOrient?: boolean; limits?: Limits }, ctl?: Pick<CallOptions, 'signal'>): Promise<DecodedImage>;
+  /** Parses a cloud rule (see the Node `parseRule()`). */
+  parseRule(rule: string): Promise<RulePlan>;
+  /** Forces the wasm variant of every worker of this pool (`undefined`: detect SIMD). */
+  setVariant(variant: Variant | undefined): void;
+  /** Terminates the workers; running and queued jobs reject with AbortError; later calls spawn new workers. */
+  terminate(): void;
+  /** The pool behind these functions (size, queued, concurrency). */
+  readonly pool: WorkerPool;
+}
+
+/** Builds the API over a pool of workers made by `spawn`. */
+export function makeBrowserApi(spawn: () => Worker, options?: PoolOptions): BrowserApi {
+  const pool = new WorkerPool(spawn, options);
+  const progress = (ctl?: CallOptions) => (ctl?.onProgress ? Comlink.proxy(ctl.onProgress) : undefined);
+
+  async function convert(input: PageInput, options?: EncodeOptions | string, ctl: CallOptions = {}): Promise<ConvertResult> {
+    if (isImageData(input)) {
+      if (typeof options === 'string') throw new AdvcompressError('INVALID_OPTION', 'a rule needs encoded input, not pixels');
+      return encode({ data: input.data, width: input.width, height: input.height, channels: 4 }, options, ctl);
+    }
+    let send: WorkerInput;
+    const transfer: Transferable[] = [];
+    if (isBitmap(input) || isCanvas(input)) {
+      if (typeof options === 'string') throw new AdvcompressError('INVALID_OPTION', 'a rule needs encoded input, not pixels');
+      const copy = await createImageBitmap(input);  // (a copy: the caller's bitmap or canvas stays usable)
+      send = copy;
+      transfer.push(copy);
+    } else {
+      send = input;
+    }
+    const r = await pool.run((w) => w.convert(Comlink.transfer(send, transfer), options, progress(ctl)), ctl.signal);
+    return withBlob(r, input);
+  }
+
+  async function encode(pixels: Pixels, options?: EncodeOptions, ctl: CallOptions = {}): Promise<ConvertResult> {
+    const r = await pool.run((w) => w.encode(pixels, options, progress(ctl)), ctl.signal);
+    return withBlob(r, undefined);
+  }
+
+  return {
+    convert,
+    encode,
+    probe: (input, limits, ctl) => pool.run((w) => w.probe(input, limits), ctl?.signal),
+    decode: (input, options, ctl) => pool.run((w) => w.decode(input, options), ctl?.signal),
+    parseRule: (rule) => pool.run((w) => w.parseRule(rule)),
+    setVariant: (v) => {
+      if (v !== undefined && v !== 'baseline' && v !== 'simd')
+        throw new AdvcompressError('INVALID_OPTION', `Expected 'baseline' or 'simd' for variant but received ${String(v)}`);
+      pool.setVariant(v);
+    },
+    terminate: () => pool.terminate(),
+    pool,
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * What the browser entry points export besides the pooled functions: types, errors, option helpers and the COS
+ * Pic-Operations / UploadResult helpers (no wasm, no workers).
+ * SPDX-License-Identifier: MIT
+ */
+export type { CallOptions, ConvertResult, DecodedImage, Input, InputFormat, Pixels, ProbeResult, QualityStep, RulePlan,
+  Stage } from './api.js';
+export type { BrowserApi, PageInput } from './browser-api.js';
+export type { PoolOptions } from './pool.js';
+export { AdvcompressError } from './errors.js';
+export type { ErrorCode } from './errors.js';
+export { DEFAULT_LIMITS, MIME_TYPES, resolveOptions } from './options.js';
+export type { Chroma, EncodeOptions, Format, Limits, ResizeStep } from './options.js';
+export type { Variant } from './loader.js';
+export { buildPicOperations, validatePicOperations, parsePicOperations, resolveFileId, parseUploadResult,
+  uploadResultToXml, CosServiceError, PIC_OPERATIONS_MAX_RULES, COS_OBJECT_KEY_MAX_BYTES } from './pic-operations.js';
+export type { PicOperations, PicOperationsRule, UploadResult as CosUploadResult, OriginalInfo, ImageInfo,
+  ProcessedObject } from './pic-operations.js';

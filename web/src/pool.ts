@@ -1,0 +1,177 @@
+/**
+ * A pool of module Web Workers speaking Comlink: a FIFO queue, at most `concurrency` workers, each keeping its wasm
+ * module instances across jobs, idle workers terminated after `idleTimeoutMs`. Aborting a job terminates its worker
+ * (the only way to stop a wasm encoder mid-call) and the pool spawns a fresh one for the next job; a worker that
+ * dies fails only its own job.
+ * SPDX-License-Identifier: MIT
+ */
+import * as Comlink from 'comlink';
+import { AdvcompressError, type ErrorCode } from './errors.js';
+import type { Variant } from './loader.js';
+import type { Answer, WorkerApi } from './worker-core.js';
+
+/** Pool settings. */
+export interface PoolOptions {
+  /** Most workers (and so jobs) at once; default `min(navigator.hardwareConcurrency, 4)`, at least 1. Each
+   * worker holds its own wasm memory (a 12 MP HEIC encode peaks near 420 MB), hence the cap. */
+  concurrency?: number;
+  /** Milliseconds an idle worker is kept (its modules stay compiled) before it is terminated; default 30000. */
+  idleTimeoutMs?: number;
+}
+
+interface Slot {
+  worker: Worker;
+  remote: Comlink.Remote<WorkerApi>;
+  idleTimer?: ReturnType<typeof setTimeout>;
+  /** Set while a job runs: fails that job when the worker dies. */
+  onDeath?: (e: AdvcompressError) => void;
+}
+
+function abortError(signal?: AbortSignal): unknown {
+  return signal?.reason ?? new DOMException('The operation was aborted.', 'AbortError');
+}
+
+/** Rebuilds the typed error a worker sent back as plain parts. */
+export function fromAnswer(e: { name: string; code?: string; message: string; subcode?: number }): Error {
+  if (e.name === 'AbortError') return new DOMException(e.message, 'AbortError');
+  if (e.code) return new AdvcompressError(e.code as ErrorCode, e.message, e.subcode ?? 0);
+  return new AdvcompressError('ENCODER_ERROR', e.message);
+}
+
+export class WorkerPool {
+  readonly concurrency: number;
+  readonly idleTimeoutMs: number;
+  private readonly idle: Slot[] = [];
+  private readonly busy = new Set<Slot>();
+  private readonly waiting: Array<() => void> = [];
+  private variant: Variant | undefined;
+
+  /** @param spawn creates one module worker (`new Worker(new URL('./worker.js', import.meta.url), {type: 'module'})`). */
+  constructor(private readonly spawn: () => Worker, options: PoolOptions = {}) {
+    const hw = typeof navigator !== 'undefined' && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 2;
+    const c = options.concurrency ?? Math.min(hw, 4);
+    if (!Number.isInteger(c) || c < 1)
+      throw new AdvcompressError('INVALID_OPTION', `Expected a positive integer for concurrency but received ${c}`);
+    const t = options.idleTimeoutMs ?? 30000;
+    if (typeof t !== 'number' || !(t >= 0))
+      throw new AdvcompressError('INVALID_OPTION', `Expected milliseconds >= 0 for idleTimeoutMs but received ${t}`);
+    this.concurrency = c;
+    this.idleTimeoutMs = t;
+  }
+
+  /** Workers alive now (idle + busy). */
+  get size(): number { return this.idle.length + this.busy.size; }
+  /** Jobs waiting for a worker. */
+  get queued(): number { return this.waiting.length; }
+
+  /** Forces the wasm variant in every worker, present and future (`undefined`: detect). */
+  setVariant(v: Variant | undefined): void {
+    this.variant = v;
+    for (const s of [...this.idle, ...this.busy]) void s.remote.setVariant(v);
+  }
+
+  /** Terminates every worker; queued and running jobs reject with AbortError. The pool stays usable. */
+  terminate(): void {
+    for (const s of [...this.idle, ...this.busy]) this.kill(s, new DOMException('The pool was terminated.', 'AbortError'));
+    const w = this.waiting.splice(0);
+    for (const resume of w) resume();
+  }
+
+  /**
+   * Runs `job` on a worker once one is free. Rejects with the job's typed error, with AbortError when `signal`
+   * aborts (the worker is terminated), or with ENCODER_ERROR / OUT_OF_MEMORY when the worker dies.
+   */
+  async run<T>(job: (remote: Comlink.Remote<WorkerApi>) => Promise<Answer<T>>, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) throw abortError(signal);
+    while (this.busy.size >= this.concurrency) {
+      await new Promise<void>((resume) => {
+        const onAbort = () => {
+          const i = this.waiting.indexOf(resume);
+          if (i >= 0) this.waiting.splice(i, 1);
+          resume();
+        };
+        this.waiting.push(() => { signal?.removeEventListener('abort', onAbort); resume(); });
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+      if (signal?.aborted) throw abortError(signal);
+    }
+    const slot = this.take();
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const settle = () => {
+        if (settled) return false;
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+        slot.onDeath = undefined;
+        return true;
+      };
+      const onAbort = () => {
+        if (!settle()) return;
+        this.kill(slot);
+        reject(abortError(signal));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      slot.onDeath = (e) => { if (settle()) reject(e); };
+      job(slot.remote).then((a) => {
+        if (!settle()) return;
+        this.release(slot);
+        if ('ok' in a) resolve(a.ok);
+        else reject(fromAnswer(a.error));
+      }, (e) => {
+        if (!settle()) return;
+        this.kill(slot);
+        reject(new AdvcompressError('ENCODER_ERROR', `the worker failed: ${String((e as Error)?.message ?? e)}`));
+      });
+    });
+  }
+
+  private take(): Slot {
+    let slot = this.idle.pop();
+    if (slot) clearTimeout(slot.idleTimer);
+    else slot = this.create();
+    this.busy.add(slot);
+    return slot;
+  }
+
+  private create(): Slot {
+    const worker = this.spawn();
+    const slot: Slot = { worker, remote: Comlink.wrap<WorkerApi>(worker) };
+    const died = (what: string) => {
+      const oom = /memory|alloc/i.test(what);
+      const e = new AdvcompressError(oom ? 'OUT_OF_MEMORY' : 'ENCODER_ERROR', `the conversion worker stopped: ${what}`);
+      const fail = slot.onDeath;
+      this.kill(slot);
+      fail?.(e);
+    };
+    worker.addEventListener('error', (ev) => { ev.preventDefault(); died((ev as ErrorEvent).message || 'error'); });
+    worker.addEventListener('messageerror', () => died('a message could not be deserialised'));
+    if (this.variant !== undefined) void slot.remote.setVariant(this.variant);
+    return slot;
+  }
+
+  private release(slot: Slot): void {
+    this.busy.delete(slot);
+    this.idle.push(slot);
+    slot.idleTimer = setTimeout(() => {
+      const i = this.idle.indexOf(slot);
+      if (i >= 0) { this.idle.splice(i, 1); this.end(slot); }
+    }, this.idleTimeoutMs);
+    this.waiting.shift()?.();
+  }
+
+  private end(slot: Slot): void {
+    clearTimeout(slot.idleTimer);
+    slot.worker.terminate();  // (no releaseProxy: it would wait for an answer from a worker that is gone)
+  }
+
+  private kill(slot: Slot, reason?: unknown): void {
+    const wasBusy = this.busy.delete(slot);
+    const i = this.idle.indexOf(slot);
+    if (i >= 0) this.idle.splice(i, 1);
+    const fail = slot.onDeath;
+    slot.onDeath = undefined;
+    this.end(slot);
+    if (reason !== undefined) fail?.(reason as AdvcompressError);
+    if (wasBusy) this.waiting.shift()?.();
+  }
+}

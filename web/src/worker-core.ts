@@ -1,0 +1,79 @@
+/**
+ * The worker side of the browser runtime: exposes one entry point's API (permissive or HEIC) over Comlink. Each
+ * worker keeps its wasm module instances across jobs; results go back transferred (their ArrayBuffer moves, it is
+ * not copied); errors go back as plain `{error}` values so their `code` survives the trip.
+ * SPDX-License-Identifier: MIT
+ */
+import * as Comlink from 'comlink';
+import type { makeApi, ConvertResult, Input, Pixels, Stage } from './api.js';
+import { decode, parseRule, probe } from './api.js';
+import { setVariant, type Variant } from './loader.js';
+import type { EncodeOptions, Limits } from './options.js';
+
+/** A ConvertResult without its `blob()` method (functions do not cross postMessage). */
+export type PlainResult = Omit<ConvertResult, 'blob'>;
+/** How a worker answers: the value, or the error's parts. */
+export type Answer<T> = { ok: T } | { error: { name: string; code?: string; message: string; subcode?: number } };
+type Progress = (p: { stage: Stage; fraction: number }) => void;
+/** What the main thread may send as input: encoded bytes, or an ImageBitmap (transferred) to encode. */
+export type WorkerInput = Blob | ArrayBuffer | Uint8Array | ImageBitmap;
+
+async function answer<T>(f: () => Promise<T>, transfer: (v: T) => Transferable[] = () => []): Promise<Answer<T>> {
+  try {
+    const v = await f();
+    return Comlink.transfer({ ok: v }, transfer(v));
+  } catch (e) {
+    const err = e as { name?: string; code?: string; message?: string; subcode?: number };
+    return { error: { name: err?.name ?? 'Error', code: err?.code, message: String(err?.message ?? e), subcode: err?.subcode } };
+  }
+}
+
+function plain(r: ConvertResult): PlainResult {
+  const { blob: _blob, ...rest } = r;
+  return rest;
+}
+
+// ImageBitmap -> RGBA pixels, in the worker (OffscreenCanvas).
+function bitmapPixels(bitmap: ImageBitmap): Pixels {
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw Object.assign(new Error('no 2D context in this worker'), { code: 'ENCODER_ERROR' });
+  ctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  const d = ctx.getImageData(0, 0, canvas.width, canvas.height);
+  return { data: d.data, width: d.width, height: d.height, channels: 4 };
+}
+
+/** Exposes `api` (from makeApi) on this worker's global scope. */
+export function serve(api: ReturnType<typeof makeApi>): void {
+  const worker = {
+    convert(input: WorkerInput, options: EncodeOptions | string | undefined, onProgress?: Progress) {
+      return answer(async () => {
+        const r = typeof ImageBitmap !== 'undefined' && input instanceof ImageBitmap
+          ? await api.encode(bitmapPixels(input), options as EncodeOptions, { onProgress })
+          : await api.convert(input as Input, options, { onProgress });
+        return plain(r);
+      }, (r) => [r.data.buffer as ArrayBuffer]);
+    },
+    encode(pixels: Pixels, options: EncodeOptions | undefined, onProgress?: Progress) {
+      return answer(async () => plain(await api.encode(pixels, options, { onProgress })), (r) => [r.data.buffer as ArrayBuffer]);
+    },
+    probe(input: Input, limits?: Limits) { return answer(() => probe(input, limits)); },
+    decode(input: Input, options?: { autoOrient?: boolean; limits?: Limits }) {
+      return answer(() => decode(input, options), (d) => [d.data.buffer as ArrayBuffer]);
+    },
+    parseRule(rule: string) { return answer(() => parseRule(rule)); },
+    setVariant(v: Variant | undefined) { setVariant(v); },
+  };
+  Comlink.expose(worker);
+}
+
+/** The remote side's shape, for the pool. */
+export type WorkerApi = {
+  convert(input: WorkerInput, options: EncodeOptions | string | undefined, onProgress?: Progress): Promise<Answer<PlainResult>>;
+  encode(pixels: Pixels, options: EncodeOptions | undefined, onProgress?: Progress): Promise<Answer<PlainResult>>;
+  probe(input: Input, limits?: Limits): Promise<Answer<Awaited<ReturnType<typeof probe>>>>;
+  decode(input: Input, options?: { autoOrient?: boolean; limits?: Limits }): Promise<Answer<Awaited<ReturnType<typeof decode>>>>;
+  parseRule(rule: string): Promise<Answer<Awaited<ReturnType<typeof parseRule>>>>;
+  setVariant(v: Variant | undefined): Promise<void>;
+};
