@@ -59,4 +59,16 @@ struct DecodeOptions {
 /// OUT_OF_MEMORY when a pixel buffer cannot be allocated.
 Result<Image> decode(const uint8_t* data, size_t size, const DecodeOptions& options = DecodeOptions{});
 
+/// Decodes the primary image of a HEIF/HEIC or AVIF file with libheif (transformations applied) to RGB(A), 8-bit,
+/// or 16-bit for deeper sources. Lives in the HEIC and AVIF modules (wasm/src/heif_decode.cpp), whose libheif has
+/// the decoder: the HEIC module decodes HEVC, the AVIF module AV1. Errors: INPUT_TOO_LARGE,
+/// DIMENSIONS_TOO_LARGE (from the header sizes, before decoding), CORRUPT_INPUT, UNSUPPORTED_FORMAT,
+/// OUT_OF_MEMORY.
+Result<Image> decode_heif(const uint8_t* data, size_t size, const Limits& limits = Limits{});
+
+/// Decodes a still WebP (lossy or lossless, alpha) with libwebp to RGB(A) 8-bit. Lives in the WebP module
+/// (wasm/src/webp_decode.cpp). Errors: INPUT_TOO_LARGE, DIMENSIONS_TOO_LARGE (from the header), CORRUPT_INPUT,
+/// UNSUPPORTED_FORMAT (animated), OUT_OF_MEMORY.
+Result<Image> decode_webp(const uint8_t* data, size_t size, const Limits& limits = Limits{});
+
 }  // namespace advcompress

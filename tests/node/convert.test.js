@@ -2,7 +2,7 @@
 // dimensions, orientation and closeness to the source.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { convert, encode, decode, probe, setVariant } from 'advcompress/heic';
+import { convert, encode, decode, probe, psnr as psnrOf, setVariant } from 'advcompress/heic';
 import * as permissive from 'advcompress';
 import { PHOTO, photoBytes, decodeIndependently, dims, psnr, differingPixels, tmpFile, run, hvcC, av1C } from './helpers.js';
 
@@ -90,8 +90,11 @@ test('encode() takes raw RGBA pixels (e.g. ImageData) and keeps alpha', async ()
   }
   const r = await encode({ data, width, height }, { format: 'webp', lossless: true });
   assert.deepEqual([r.width, r.height], [64, 48]);
-  // WebP input is recognised and refused by name until its decoder lands (issue 3).
-  await assert.rejects(permissive.decode(r.data), (e) => e.code === 'UNSUPPORTED_FORMAT' && /WebP/.test(e.message));
+  // Read back by the WebP module's decoder: lossless, so the RGBA samples come back exactly (where alpha > 0;
+  // libwebp's `exact` keeps even the colour under transparent pixels).
+  const back = await permissive.decode(r.data);
+  assert.deepEqual([back.width, back.height, back.channels], [64, 48, 4]);
+  assert.ok(Buffer.from(back.data).equals(Buffer.from(data.buffer)), 'lossless WebP round trip');
   const out = decodeIndependently(r.data, 'webp');
   assert.match(run('identify', ['-format', '%[channels]', out]), /a/);
 });
@@ -129,4 +132,34 @@ test("'advcompress' (permissive) has no HEIC: a clear error points at 'advcompre
     (e) => e.code === 'UNSUPPORTED_FORMAT' && /advcompress\/heic/.test(e.message));
   const r = await permissive.convert(source, { format: 'webp', effort: 2 });
   assert.equal(r.format, 'webp');
+});
+
+test('decode() reads back HEIC, AVIF and WebP outputs (in their modules), matching heif-convert / avifdec / dwebp', async () => {
+  for (const format of ['heic', 'avif', 'webp']) {
+    const r = await convert(source, { format, effort: format === 'heic' ? 0 : 6, maxWidth: 640 });
+    const px = await decode(r.data);
+    assert.deepEqual([px.width, px.height, px.channels, px.bitDepth], [640, 427, 3, 8]);
+    const ours = tmpFile(`ours-${format}.ppm`, Buffer.concat([Buffer.from(`P6\n640 427\n255\n`), Buffer.from(px.data)]));
+    const theirs = decodeIndependently(r.data, format);
+    assert.ok(psnr(ours, theirs) >= 45, `${format}: our decode vs the independent decoder: ${psnr(ours, theirs)} dB`);
+  }
+  const ten = await convert(source, { format: 'heic', effort: 0, bitDepth: 10, maxWidth: 320 });
+  const deep = await decode(ten.data);
+  const db = await psnrOf(source, (await convert(source, { format: 'webp' })).data);
+  assert.ok(db > 35 && db < 60, `psnr() of a WebP q75: ${db} dB`);
+  assert.equal(deep.bitDepth, 10);
+  assert.ok(deep.data instanceof Uint16Array);
+});
+
+test('HEIC and AVIF inputs (our own outputs) convert again: primary image via libheif, resize by the decode module', async () => {
+  const heic = await convert(source, { format: 'heic', effort: 0 });
+  const webp = await convert(heic.data, { format: 'webp', maxWidth: 960 });
+  assert.deepEqual([webp.width, webp.height], [960, 640]);
+  const png = decodeIndependently(webp.data, 'webp');
+  assert.deepEqual(dims(png), { width: 960, height: 640 });
+  const avif = await convert(source, { format: 'avif', maxWidth: 800 });
+  const back = await convert(avif.data, 'imageMogr2/thumbnail/!50p/format/heif');
+  assert.deepEqual([back.format, back.width, back.height], ['heic', 400, 267]);
+  // The MIT entry point has no HEVC decoder: it says where to find one.
+  await assert.rejects(permissive.convert(heic.data, { format: 'webp' }), (e) => e.code === 'UNSUPPORTED_FORMAT' && /advcompress\/heic/.test(e.message));
 });

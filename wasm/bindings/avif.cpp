@@ -15,5 +15,8 @@ EMSCRIPTEN_BINDINGS(advcompress_avif) {
   ///   -> {data: Uint8Array, width, height, bitDepth} | {error: {code, subcode, message}}.
   /// AVIF (HEIF with AV1 by libaom); options.format must be "avif".
   function("encode", &advcompress::bind::encode_entry<advcompress::encode_heif>);
+  /// decode(bytes: Uint8Array, limits?: Limits) -> {data, width, height, channels, bytesPerSample, ...} | {error}:
+  /// the primary image of a HEIF file coded in AV1 (previews of what encode() wrote).
+  function("decode", &advcompress::bind::decode_entry<advcompress::decode_heif>);
   function("codecInfo", &codec_info);
 }

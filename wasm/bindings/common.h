@@ -34,6 +34,30 @@ inline val bytes_to(const std::vector<uint8_t>& bytes) {
   return val::global("Uint8Array").new_(emscripten::typed_memory_view(bytes.size(), bytes.data()));
 }
 
+/// {data: Uint8Array, width, height, channels, bytesPerSample, sourceBitDepth, icc?, exif?, xmp?, nclx?}: decoded
+/// pixels as every module returns them (16-bit samples as little-endian byte pairs in `data`).
+inline val image_value(const Image& im) {
+  val v = val::object();
+  v.set("data", bytes_to(im.data));
+  v.set("width", im.width);
+  v.set("height", im.height);
+  v.set("channels", im.channels);
+  v.set("bytesPerSample", im.bytes_per_sample);
+  v.set("sourceBitDepth", im.source_bit_depth);
+  if (!im.meta.icc.empty()) v.set("icc", bytes_to(im.meta.icc));
+  if (!im.meta.exif.empty()) v.set("exif", bytes_to(im.meta.exif));
+  if (!im.meta.xmp.empty()) v.set("xmp", bytes_to(im.meta.xmp));
+  if (im.meta.nclx) {
+    val n = val::object();
+    n.set("colorPrimaries", im.meta.nclx->color_primaries);
+    n.set("transferCharacteristics", im.meta.nclx->transfer_characteristics);
+    n.set("matrixCoefficients", im.meta.nclx->matrix_coefficients);
+    n.set("fullRange", im.meta.nclx->full_range);
+    v.set("nclx", n);
+  }
+  return v;
+}
+
 inline bool has(const val& o, const char* k) { return !o.isUndefined() && !o.isNull() && !o[k].isUndefined() && !o[k].isNull(); }
 
 /// Reads fields of plain JS objects; the first type error is kept in `error` (the modules are built without C++

@@ -165,31 +165,37 @@ val decode(val bytes, val options) {
   if (rd.error) return error_value(*rd.error);
   auto r = advcompress::decode(data.data(), data.size(), o);
   if (!r) return error_value(r.error());
-  const auto& im = r.value();
-  val v = val::object();
-  v.set("data", advcompress::bind::bytes_to(im.data));
-  v.set("width", im.width);
-  v.set("height", im.height);
-  v.set("channels", im.channels);
-  v.set("bytesPerSample", im.bytes_per_sample);
-  v.set("sourceBitDepth", im.source_bit_depth);
-  if (!im.meta.icc.empty()) v.set("icc", advcompress::bind::bytes_to(im.meta.icc));
-  if (!im.meta.exif.empty()) v.set("exif", advcompress::bind::bytes_to(im.meta.exif));
-  if (!im.meta.xmp.empty()) v.set("xmp", advcompress::bind::bytes_to(im.meta.xmp));
-  if (im.meta.nclx) {
-    val n = val::object();
-    n.set("colorPrimaries", im.meta.nclx->color_primaries);
-    n.set("transferCharacteristics", im.meta.nclx->transfer_characteristics);
-    n.set("matrixCoefficients", im.meta.nclx->matrix_coefficients);
-    n.set("fullRange", im.meta.nclx->full_range);
-    v.set("nclx", n);
+  return advcompress::bind::image_value(r.value());
+}
+
+/// resize(pixels: Uint8Array, info: PixelInfo, steps: ResizeStep[], limits?: Limits) -> pixels | {error}: resize
+/// steps on pixels decoded elsewhere (HEIF/AVIF inputs come from the HEIC/AVIF modules' decode()).
+val resize(val pixels, val info, val steps, val limits) {
+  Reader rd;
+  const advcompress::Limits l = rd.limits(limits);
+  advcompress::Image im = rd.image(pixels, info);
+  std::vector<advcompress::ResizeSpec> specs;
+  if (!steps.isArray()) rd.type_error("resize", "an array of resize steps");
+  else
+    for (int i = 0, n = steps["length"].as<int>(); i < n; ++i) specs.push_back(read_resize(rd, steps[i]));
+  if (rd.error) return error_value(*rd.error);
+  if (im.data.size() != im.row_bytes() * im.height || (im.channels != 3 && im.channels != 4))
+    return error_value(advcompress::fail(advcompress::ErrorCode::kInvalidOption, "resize: malformed pixel buffer"));
+  for (const auto& spec : specs) {
+    auto plan = advcompress::plan_resize(spec, im.width, im.height, l);
+    if (!plan) return error_value(plan.error());
+    if (plan.value().identity(im.width, im.height)) continue;
+    auto r = advcompress::resize_image(im, plan.value());
+    if (!r) return error_value(r.error());
+    im = std::move(r.value());
   }
-  return v;
+  return advcompress::bind::image_value(im);
 }
 
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(advcompress_decode) {
+  function("resize", &resize);
   function("probe", &probe);
   function("decode", &decode);
   function("parseRule", &parse_rule);

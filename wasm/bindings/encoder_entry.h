@@ -3,6 +3,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "advcompress/decode.h"
 #include "advcompress/encode.h"
 #include "common.h"
 
@@ -24,6 +25,19 @@ val encode_entry(val pixels, val info, val options, val limits) {
   out.set("height", r.value().height);
   out.set("bitDepth", r.value().bit_depth);
   return out;
+}
+
+/// decode(bytes: Uint8Array, limits?: Limits) -> pixels (image_value) | {error}: an image in this module's codec
+/// (decode_heif: the primary image of a HEIF file; decode_webp: a still WebP).
+template <Result<Image> (*Decode)(const uint8_t*, size_t, const Limits&)>
+val decode_entry(val bytes, val limits) {
+  Reader rd;
+  const Limits l = rd.limits(limits);
+  const auto data = rd.bytes(bytes, "input");
+  if (rd.error) return error_value(*rd.error);
+  auto r = Decode(data.data(), data.size(), l);
+  if (!r) return error_value(r.error());
+  return image_value(r.value());
 }
 
 /// codecInfo() value: {module, <library>: <version>}.

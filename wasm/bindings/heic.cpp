@@ -17,5 +17,8 @@ EMSCRIPTEN_BINDINGS(advcompress_heic) {
   ///   -> {data: Uint8Array, width, height, bitDepth} | {error: {code, subcode, message}}.
   /// HEIF with HEVC; options.format must be "heic".
   function("encode", &advcompress::bind::encode_entry<advcompress::encode_heif>);
+  /// decode(bytes: Uint8Array, limits?: Limits) -> {data, width, height, channels, bytesPerSample, ...} | {error}:
+  /// the primary image of a HEIF file coded in HEVC (previews of what encode() wrote).
+  function("decode", &advcompress::bind::decode_entry<advcompress::decode_heif>);
   function("codecInfo", &codec_info);
 }

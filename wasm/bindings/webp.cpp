@@ -19,5 +19,8 @@ EMSCRIPTEN_BINDINGS(advcompress_webp) {
   ///   -> {data: Uint8Array, width, height, bitDepth} | {error: {code, subcode, message}}.
   /// WebP (lossy or lossless, method 6 by default); options.format must be "webp".
   function("encode", &advcompress::bind::encode_entry<advcompress::encode_webp>);
+  /// decode(bytes: Uint8Array, limits?: Limits) -> {data, width, height, channels, bytesPerSample, ...} | {error}:
+  /// a still WebP (previews and quality figures of what encode() wrote).
+  function("decode", &advcompress::bind::decode_entry<advcompress::decode_webp>);
   function("codecInfo", &codec_info);
 }

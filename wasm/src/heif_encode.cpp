@@ -9,23 +9,18 @@
 #include <string>
 
 #include "advcompress/encode.h"
+#include "heif_util.h"
 #include "pixels.h"
 
 namespace advcompress {
 namespace {
 
-// RAII for libheif handles (STYLE.md: unique_ptr with the library's release function).
-template <auto F>
-struct Deleter {
-  template <typename T>
-  void operator()(T* p) const { if (p) F(p); }
-};
-using ContextPtr = std::unique_ptr<heif_context, Deleter<heif_context_free>>;
-using EncoderPtr = std::unique_ptr<heif_encoder, Deleter<heif_encoder_release>>;
-using ImagePtr = std::unique_ptr<heif_image, Deleter<heif_image_release>>;
-using HandlePtr = std::unique_ptr<heif_image_handle, Deleter<heif_image_handle_release>>;
-using OptionsPtr = std::unique_ptr<heif_encoding_options, Deleter<heif_encoding_options_free>>;
-using NclxPtr = std::unique_ptr<heif_color_profile_nclx, Deleter<heif_nclx_color_profile_free>>;
+using detail::ContextPtr;
+using detail::EncoderPtr;
+using detail::HandlePtr;
+using detail::ImagePtr;
+using detail::NclxPtr;
+using detail::OptionsPtr;
 
 Error heif_fail(const heif_error& e, const std::string& what) {
   const ErrorCode code = e.code == heif_error_Memory_allocation_error ? ErrorCode::kOutOfMemory

@@ -88,9 +88,7 @@ Result<Image> resize_image(const Image& src, const ResizePlan& plan) {
     }
     out.meta = std::move(scaled.meta);
     return out;
-  } catch (const std::bad_alloc&) {
-    return oom(uint64_t(plan.out_width) * plan.out_height * src.channels * src.bytes_per_sample);
-  } catch (const std::length_error&) {
+  } catch (const std::exception&) {  // bad_alloc, length_error: the buffers did not fit
     return oom(uint64_t(plan.out_width) * plan.out_height * src.channels * src.bytes_per_sample);
   }
 }

@@ -139,11 +139,30 @@ interface DecodeModule {
   probe(bytes: Uint8Array, limits: Limits): ProbeResult | WasmError;
   decode(bytes: Uint8Array, options: { autoOrient: boolean; limits: Limits; resize: ResizeStep[] }): WasmPixels | WasmError;
   parseRule(rule: string): RulePlan | WasmError;
+  resize(pixels: Uint8Array, info: object, steps: ResizeStep[], limits: Limits): WasmPixels | WasmError;
   resolveQuality(steps: QualityStep[], sourceQuality: number): number;
 }
 interface EncodeModule {
   encode(pixels: Uint8Array, info: object, options: object, limits: Limits):
     { data: Uint8Array; width: number; height: number; bitDepth: number } | WasmError;
+  decode(bytes: Uint8Array, limits: Limits): WasmPixels | WasmError;
+}
+
+/** The encoder module that can decode `b` (a HEIC, AVIF or still WebP file), else undefined. */
+function decoderModuleOf(b: Uint8Array): 'heic' | 'avif' | 'webp' | undefined {
+  if (b.length >= 16 && String.fromCharCode(b[0], b[1], b[2], b[3], b[8], b[9], b[10], b[11]) === 'RIFFWEBP') return 'webp';
+  return heifBrand(b);
+}
+
+/** 'heic' or 'avif' when `b` is an ISOBMFF file (ftyp) whose brands say HEVC or AV1 images; else undefined. */
+export function heifBrand(b: Uint8Array): 'heic' | 'avif' | undefined {
+  if (b.length < 16 || String.fromCharCode(b[4], b[5], b[6], b[7]) !== 'ftyp') return undefined;
+  const size = Math.min(b.length, ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0);
+  const brands: string[] = [];
+  for (let i = 8; i + 4 <= size; i += 4) if (i !== 12) brands.push(String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3]));
+  if (brands.some((x) => x === 'avif' || x === 'avis')) return 'avif';
+  if (brands.some((x) => ['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx'].includes(x))) return 'heic';
+  return undefined;
 }
 
 const now = () => performance.now();
@@ -251,7 +270,8 @@ function passthrough(bytes: Uint8Array, dec: DecodeModule, reason: AdvcompressEr
   const unlimited = { maxInputBytes: 2 ** 52, maxSide: 2 ** 31, maxPixels: 2 ** 52, maxFrames: 2 ** 31, maxOutputSide: 2 ** 31 };
   const info = dec.probe(bytes, unlimited);
   const p = 'error' in info ? undefined : info;
-  const format = (p?.format ?? 'jpeg') as InputFormat;
+  const brand = heifBrand(bytes);
+  const format = (p?.format ?? (brand === 'heic' ? 'heif' : brand) ?? 'jpeg') as InputFormat;
   const mimeType = INPUT_MIME[format] ?? 'application/octet-stream';
   const w = [...warnings, `ignore-error/1: ${reason.code} (${reason.message}); the original is returned unchanged`];
   return { data: bytes, blob: () => new Blob([bytes as BlobPart], { type: mimeType }),
@@ -300,8 +320,29 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
       warnings.push(`quality: the rule's quality steps replace the option's ${given.quality}`);
   }
 
+  // JPEG/PNG: the decode module decodes, orients and resizes in one call. HEIF/AVIF: the primary image comes from
+  // the HEIC/AVIF module's libheif (transformations applied), then the decode module resizes. (EXIF/XMP/ICC of HEIF
+  // inputs are not carried over yet.)
+  async function decodeForConvert(bytes: Uint8Array, o: ResolvedOptions, variant: Variant): Promise<WasmPixels> {
+    const brand = heifBrand(bytes);
+    if (!brand)
+      return unwrap(await call<DecodeModule, WasmPixels | WasmError>('decode', variant,
+        (m) => m.decode(bytes, { autoOrient: o.autoOrient, limits: o.limits, resize: o.resize })));
+    if (!formats.includes(brand))
+      throw new AdvcompressError('UNSUPPORTED_FORMAT', brand === 'heic'
+        ? "HEIC input is decoded by the HEIC module: import { convert } from 'advcompress/heic'"
+        : `${brand.toUpperCase()} input is not decodable from this entry point`);
+    let px = unwrap(await call<EncodeModule, WasmPixels | WasmError>(brand, variant, (m) => m.decode(bytes, o.limits)));
+    if (o.resize.length) {
+      const src = px;
+      px = unwrap(await call<DecodeModule, WasmPixels | WasmError>('decode', variant,
+        (m) => m.resize(src.data, src, o.resize, o.limits)));
+    }
+    return px;
+  }
+
   /**
-   * Converts an encoded image (JPEG, PNG) to HEIC, AVIF or WebP.
+   * Converts an encoded image (JPEG, PNG; HEIC/AVIF primary image) to HEIC, AVIF or WebP.
    * @param input the file's bytes (Blob, File, ArrayBuffer, Uint8Array); at most `limits.maxInputBytes`.
    * @param options see {@link EncodeOptions}; or a cloud rule string (`'imageMogr2/format/heif'`,
    *   `'image/format,heic/resize,l_900,h_600'`, see `parseRule()`), the same as `{ rule }`.
@@ -332,12 +373,11 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
     const t0 = now();
     try {
       if (plan?.quality.length) {
-        const info = unwrap(dec.probe(bytes, o.limits));
+        const info = heifBrand(bytes) ? {} as Partial<ProbeResult> : unwrap(dec.probe(bytes, o.limits));
         const steps = plan.quality;
         o.quality = await call<DecodeModule, number>('decode', variant, (m) => m.resolveQuality(steps, info.quality ?? 0));
       }
-      const pixels = unwrap(await call<DecodeModule, WasmPixels | WasmError>('decode', variant,
-        (m) => m.decode(bytes, { autoOrient: o.autoOrient, limits: o.limits, resize: o.resize })));
+      const pixels = await decodeForConvert(bytes, o, variant);
       return await encodePixels(pixels, o, variant, bytes.byteLength, now() - t0, ctl, warnings);
     } catch (e) {
       if (plan?.ignoreError && e instanceof AdvcompressError && LIMIT_CODES.has(e.code)) {
@@ -370,5 +410,46 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
     return encodePixels(wasmPixels, o, await pickVariant(), bytes.byteLength, 0, ctl);
   }
 
-  return { convert, encode };
+  /**
+   * Decodes an encoded image to RGB(A) pixels, EXIF-oriented by default: JPEG and PNG in the decode module; HEIC
+   * and AVIF (the primary image, irot/imir applied) and still WebP in the HEIC / AVIF / WebP module when this
+   * entry point has it, e.g. to preview an output the browser cannot show or to measure it (psnr).
+   * @throws AdvcompressError as probe(), plus CORRUPT_INPUT and OUT_OF_MEMORY.
+   * @example const px = await decode(result.data); ctx.putImageData(new ImageData(...), 0, 0);
+   */
+  async function decodeAny(input: Input, options: { autoOrient?: boolean; limits?: Limits } = {}): Promise<DecodedImage> {
+    const bytes = await bytesOf(input);
+    const brand = decoderModuleOf(bytes);
+    if (!brand || !formats.includes(brand)) return decode(bytes, options);
+    const o = resolveOptions({ limits: options.limits }, defaultFormat);
+    return toDecoded(unwrap(await call<EncodeModule, WasmPixels | WasmError>(brand, await pickVariant(),
+      (m) => m.decode(bytes, o.limits))));
+  }
+
+  /**
+   * PSNR in dB between two encoded images of the same size (e.g. a source and its conversion), over the RGB
+   * samples on the 8-bit scale (16-bit samples / 257; alpha ignored); `Infinity` when identical. Both are decoded
+   * here (HEIC/AVIF through their modules), so in a browser it runs in a worker.
+   * @throws AdvcompressError INVALID_OPTION when the sizes differ, plus decode()'s errors.
+   * @example const db = await psnr(file, result.data);   // 40 dB and up: hard to tell apart
+   */
+  async function psnr(a: Input, b: Input, options: { limits?: Limits } = {}): Promise<number> {
+    const [x, y] = [await decodeAny(a, options), await decodeAny(b, options)];
+    if (x.width !== y.width || x.height !== y.height)
+      throw new AdvcompressError('INVALID_OPTION', `psnr: the images differ in size (${x.width}x${x.height} vs ${y.width}x${y.height})`);
+    const n = x.width * x.height;
+    const scale = (d: DecodedImage) => (d.data instanceof Uint16Array ? 1 / 257 : 1);
+    const sx = scale(x), sy = scale(y);
+    let se = 0;
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < 3; c++) {
+        const d = x.data[i * x.channels + c] * sx - y.data[i * y.channels + c] * sy;
+        se += d * d;
+      }
+    }
+    const mse = se / (n * 3);
+    return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
+  }
+
+  return { convert, encode, decode: decodeAny, psnr };
 }

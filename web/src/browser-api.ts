@@ -51,6 +51,8 @@ export interface BrowserApi {
   decode(input: Input, options?: { autoOrient?: boolean; limits?: Limits }, ctl?: Pick<CallOptions, 'signal'>): Promise<DecodedImage>;
   /** Parses a cloud rule (see the Node `parseRule()`). */
   parseRule(rule: string): Promise<RulePlan>;
+  /** PSNR (dB) between two encoded images of the same size, decoded and compared in a worker. */
+  psnr(a: Input, b: Input, limits?: Limits, ctl?: Pick<CallOptions, 'signal'>): Promise<number>;
   /** Forces the wasm variant of every worker of this pool (`undefined`: detect SIMD). */
   setVariant(variant: Variant | undefined): void;
   /** Terminates the workers; running and queued jobs reject with AbortError; later calls spawn new workers. */
@@ -94,6 +96,7 @@ export function makeBrowserApi(spawn: () => Worker, options?: PoolOptions): Brow
     probe: (input, limits, ctl) => pool.run((w) => w.probe(input, limits), ctl?.signal),
     decode: (input, options, ctl) => pool.run((w) => w.decode(input, options), ctl?.signal),
     parseRule: (rule) => pool.run((w) => w.parseRule(rule)),
+    psnr: (a, b, limits, ctl) => pool.run((w) => w.psnr(a, b, limits), ctl?.signal),
     setVariant: (v) => {
       if (v !== undefined && v !== 'baseline' && v !== 'simd')
         throw new AdvcompressError('INVALID_OPTION', `Expected 'baseline' or 'simd' for variant but received ${String(v)}`);

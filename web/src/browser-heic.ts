@@ -17,18 +17,12 @@ export function createPool(options?: PoolOptions): BrowserApi {
 }
 
 const api = createPool();
-/** Converts a photo (or page pixels) to HEIC (default), AVIF or WebP in a worker. */
-export const convert = api.convert;
-/** Encodes RGB(A) pixels to HEIC (default), AVIF or WebP in a worker. */
-export const encode = api.encode;
-/** Reads headers in a worker. */
-export const probe = api.probe;
-/** Decodes to pixels in a worker. */
-export const decode = api.decode;
-/** Parses a cloud rule in a worker. */
-export const parseRule = api.parseRule;
-/** Forces the wasm variant of the default pool's workers. */
-export const setVariant = api.setVariant;
-/** Terminates the default pool's workers. */
-export const terminate = api.terminate;
+/**
+ * The functions of the default pool (see {@link BrowserApi} for each one's shapes, units and errors):
+ * `convert` (a photo or page pixels to HEIC (default), AVIF or WebP, in a worker), `encode` (RGB(A) pixels), `probe` (headers),
+ * `decode` (to pixels, HEIC/AVIF/WebP outputs included), `parseRule` (cloud rules), `psnr` (dB between two
+ * images), `setVariant` ('baseline' | 'simd' | undefined for every worker), `terminate` (ends the workers; running
+ * and queued jobs reject with AbortError).
+ */
+export const { convert, encode, probe, decode, parseRule, psnr, setVariant, terminate } = api;
 export * from './browser-shared.js';

@@ -15,7 +15,11 @@ const api = makeApi(['avif', 'webp'], MODULES);
 export const convert = api.convert;
 /** Encodes raw RGB(A) pixels to AVIF (default here) or WebP. */
 export const encode = api.encode;
-export { decode, parseRule, probe } from './api.js';
+/** Decodes JPEG, PNG or AVIF to pixels (see makeApi's decode). */
+export const decode = api.decode;
+/** PSNR (dB) between two encoded images of the same size (see makeApi's psnr). */
+export const psnr = api.psnr;
+export { parseRule, probe } from './api.js';
 export type { CallOptions, ConvertResult, DecodedImage, Input, InputFormat, Pixels, ProbeResult, QualityStep, RulePlan,
   Stage } from './api.js';
 export { AdvcompressError } from './errors.js';

@@ -5,8 +5,8 @@
  * SPDX-License-Identifier: MIT
  */
 import * as Comlink from 'comlink';
-import type { makeApi, ConvertResult, Input, Pixels, Stage } from './api.js';
-import { decode, parseRule, probe } from './api.js';
+import type { makeApi, ConvertResult, DecodedImage, Input, Pixels, Stage } from './api.js';
+import { parseRule, probe } from './api.js';
 import { setVariant, type Variant } from './loader.js';
 import type { EncodeOptions, Limits } from './options.js';
 
@@ -60,9 +60,10 @@ export function serve(api: ReturnType<typeof makeApi>): void {
     },
     probe(input: Input, limits?: Limits) { return answer(() => probe(input, limits)); },
     decode(input: Input, options?: { autoOrient?: boolean; limits?: Limits }) {
-      return answer(() => decode(input, options), (d) => [d.data.buffer as ArrayBuffer]);
+      return answer(() => api.decode(input, options), (d) => [d.data.buffer as ArrayBuffer]);
     },
     parseRule(rule: string) { return answer(() => parseRule(rule)); },
+    psnr(a: Input, b: Input, limits?: Limits) { return answer(() => api.psnr(a, b, { limits })); },
     setVariant(v: Variant | undefined) { setVariant(v); },
   };
   Comlink.expose(worker);
@@ -73,7 +74,8 @@ export type WorkerApi = {
   convert(input: WorkerInput, options: EncodeOptions | string | undefined, onProgress?: Progress): Promise<Answer<PlainResult>>;
   encode(pixels: Pixels, options: EncodeOptions | undefined, onProgress?: Progress): Promise<Answer<PlainResult>>;
   probe(input: Input, limits?: Limits): Promise<Answer<Awaited<ReturnType<typeof probe>>>>;
-  decode(input: Input, options?: { autoOrient?: boolean; limits?: Limits }): Promise<Answer<Awaited<ReturnType<typeof decode>>>>;
+  decode(input: Input, options?: { autoOrient?: boolean; limits?: Limits }): Promise<Answer<DecodedImage>>;
   parseRule(rule: string): Promise<Answer<Awaited<ReturnType<typeof parseRule>>>>;
+  psnr(a: Input, b: Input, limits?: Limits): Promise<Answer<number>>;
   setVariant(v: Variant | undefined): Promise<void>;
 };
