@@ -5,7 +5,8 @@
 #  2. the rule parser fuzzed for ADVCOMPRESS_FUZZ_SECONDS (default 60) by libFuzzer,
 #  3. the same C++ tests plus the encoder tests compiled to wasm and run under Node by ctest,
 #  4. the Node tests of the npm package (node:test), which decode every output with an independent decoder,
-#  5. the browser tests (scripts/test-browser.sh): the packed tarball in Vite and webpack apps, in Chromium.
+#  5. the local COS-compatible server's tests (tests/cos-server),
+#  6. the browser tests (scripts/test-browser.sh): the packed tarball in Vite and webpack apps, the demo page.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 export NODE_PATH=/usr/share/nodejs
@@ -40,9 +41,20 @@ b="$ROOT/build/wasm-baseline"
 run_logged "$b.tests.log" ninja -C "$b" -j "$JOBS" advcompress_tests
 ctest --test-dir "$b" --output-on-failure
 
+log "fixture files from Debian source packages (scripts/fetch-fixtures.sh, tests/fixtures/README.md)"
+bash "$ROOT/scripts/fetch-fixtures.sh" >/dev/null
+
 log "Node tests of the package"
 cd "$ROOT"
 node --test --test-concurrency=1 tests/node/
 
-log "browser tests (packed tarball in Vite and webpack apps, Playwright + Debian chromium)"
+log "local COS-compatible server (tests/cos-server; the official COS SDKs as its clients)"
+d="$ROOT/tests/cos-server"
+if [ "$(cat "$d/node_modules/.advcompress-lock" 2>/dev/null)" != "$(sha256sum < "$d/package-lock.json")" ]; then
+  (cd "$d" && run_logged "$ROOT/build/cos-server.ci.log" npm ci --no-audit --no-fund)
+  sha256sum < "$d/package-lock.json" > "$d/node_modules/.advcompress-lock"
+fi
+node --test --test-concurrency=1 tests/cos-server/
+
+log "browser tests (packed tarball in Vite and webpack apps, the demo page; Playwright + Debian chromium)"
 bash "$ROOT/scripts/test-browser.sh"

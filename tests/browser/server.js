@@ -6,16 +6,13 @@ import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
+import { CSP, DEMO_CSP } from './csp.js';
 
 const { values } = parseArgs({ options: { port: { type: 'string' }, coi: { type: 'boolean' } } });
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 
-/** The CSP a page using advcompress needs (README "Content-Security-Policy"): wasm compilation without eval. */
-export const CSP = ["default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'",
-  "connect-src 'self'", "img-src 'self' blob: data:", "style-src 'self'", "object-src 'none'", "base-uri 'none'"].join('; ');
-
-const headers = (res) => {
-  res.setHeader('Content-Security-Policy', CSP);
+const headers = (res, path) => {
+  res.setHeader('Content-Security-Policy', res.req?.isDemo ? DEMO_CSP : CSP);
   res.setHeader('Cache-Control', 'no-store');
   if (values.coi) {
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
@@ -27,12 +24,14 @@ const opts = { dev: true, etag: false, setHeaders: headers };  // (dev: read fro
 const mounts = [
   ['/vite/', sirv(here('../consumers/vite/dist'), opts)],
   ['/webpack/', sirv(here('../consumers/webpack/dist'), opts)],
+  ['/demo/', sirv(here('../../build/demo'), opts)],
   ['/photos/', sirv(process.env.ADVCOMPRESS_TEST_PHOTOS ?? here('../../build/photos'), opts)],
 ];
 
 http.createServer((req, res) => {
   for (const [prefix, serve] of mounts) {
     if (req.url.startsWith(prefix)) {
+      req.isDemo = prefix === '/demo/';
       req.url = req.url.slice(prefix.length - 1);
       return serve(req, res, () => { res.statusCode = 404; res.end('not found'); });
     }
