@@ -54,7 +54,8 @@ struct DecodeOptions {
 };
 
 /// Probes (limits first), then decodes to RGB/RGBA 8- or 16-bit with ICC/EXIF/XMP extracted. Grey and palette
-/// inputs become RGB(A); 16-bit PNG stays 16-bit. Then auto-orients and applies `options.resize`. Errors: those
+/// inputs become RGB(A); 16-bit PNG stays 16-bit; CMYK/YCCK JPEG becomes RGB (Adobe-inverted samples honoured,
+/// the CMYK ICC profile dropped). Then auto-orients and applies `options.resize`. Errors: those
 /// of probe(), those of plan_resize() (OUTPUT_TOO_LARGE before decoding), CORRUPT_INPUT for damaged data,
 /// OUT_OF_MEMORY when a pixel buffer cannot be allocated.
 Result<Image> decode(const uint8_t* data, size_t size, const DecodeOptions& options = DecodeOptions{});

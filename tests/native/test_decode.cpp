@@ -949,14 +949,34 @@ TEST(DecodeJpeg, MissingOnlyEoiIsAccepted) {
   EXPECT_EQ(r.value().width, 16u);
 }
 
-TEST(DecodeJpeg, CmykAndTwelveBitAreUnsupported) {
-  JpegSpec s = jspec(8, 8);
+// CMYK as Photoshop writes it (libjpeg adds Adobe's APP14 marker; the samples are stored inverted): left half
+// red ink-free C, full M and Y; right half 50 % K only. Decoded to RGB, not inverted; the CMYK ICC is dropped.
+TEST(DecodeJpeg, CmykBecomesRgb) {
+  const int w = 16, h = 8;
+  Bytes px;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      if (x < w / 2) px.insert(px.end(), {255, 0, 0, 255});  // stored inverted: C=0, M=Y=100 %, K=0 -> red
+      else px.insert(px.end(), {255, 255, 255, 128});        // K = 50 % -> mid grey
+    }
+  JpegSpec s = jspec(w, h);
   s.components = 4;
-  const Bytes cmyk = encode_jpeg(s, Bytes(8 * 8 * 4, 100));
+  s.quality = 100;
+  s.icc = make_icc(256);
+  const Bytes cmyk = encode_jpeg(s, px);
   auto r = decode(cmyk.data(), cmyk.size());
-  EXPECT_ERROR(r, ErrorCode::kUnsupportedFormat);
-  EXPECT_EQ(r.error().message, "CMYK JPEG is not supported yet");
+  ASSERT_OK(r);
+  const Image& im = r.value();
+  ASSERT_EQ(im.channels, 3);
+  EXPECT_TRUE(im.meta.icc.empty());
+  auto at = [&](int x, int y, int c) { return int(im.data[(size_t(y) * w + x) * 3 + c]); };
+  EXPECT_NEAR(at(2, 4, 0), 255, 6);
+  EXPECT_NEAR(at(2, 4, 1), 0, 6);
+  EXPECT_NEAR(at(2, 4, 2), 0, 6);
+  for (int c = 0; c < 3; ++c) EXPECT_NEAR(at(13, 4, c), 128, 6);
+}
 
+TEST(DecodeJpeg, TwelveBitIsUnsupported) {
   Bytes twelve = encode_jpeg(jspec(8, 8), gradient_rgb(8, 8));
   for (size_t i = 2; i + 4 < twelve.size(); ++i) {
     if (twelve[i] == 0xFF && twelve[i + 1] == 0xC0) {

@@ -415,11 +415,8 @@ bool run_jpeg(JpegJob& job) {
   jpeg_save_markers(cinfo, JPEG_APP0 + 2, 0xFFFF);  // ICC
   jpeg_read_header(cinfo, TRUE);
 
-  if (cinfo->jpeg_color_space == JCS_CMYK || cinfo->jpeg_color_space == JCS_YCCK) {
-    job.own_error = true;
-    job.error = fail(ErrorCode::kUnsupportedFormat, "CMYK JPEG is not supported yet");
-    return false;
-  }
+  // CMYK/YCCK (print files from Photoshop & co): decoded to CMYK by libjpeg-turbo, then to RGB below.
+  const bool cmyk = cinfo->jpeg_color_space == JCS_CMYK || cinfo->jpeg_color_space == JCS_YCCK;
   if (cinfo->image_width != job.info->width || cinfo->image_height != job.info->height) {
     job.own_error = true;
     job.error = corrupt("JPEG headers are inconsistent (the frame header read twice gave different sizes)");
@@ -437,15 +434,16 @@ bool run_jpeg(JpegJob& job) {
     }
   }
   if (jpeg_read_icc_profile(cinfo, &job.icc, &job.icc_len) && job.icc != nullptr) {
-    meta.icc.assign(job.icc, job.icc + job.icc_len);
+    // A CMYK file's profile describes CMYK: attached to the RGB output it would be wrong, so it is dropped.
+    if (!cmyk) meta.icc.assign(job.icc, job.icc + job.icc_len);
     std::free(job.icc);
     job.icc = nullptr;
   }
 
   job.err.tolerate_eof = !jpeg_has_multiple_scans(cinfo);
-  cinfo->out_color_space = JCS_RGB;  // greyscale is expanded to RGB by libjpeg-turbo
+  cinfo->out_color_space = cmyk ? JCS_CMYK : JCS_RGB;  // greyscale is expanded to RGB by libjpeg-turbo
   jpeg_start_decompress(cinfo);
-  if (cinfo->output_components != 3) {
+  if (cinfo->output_components != (cmyk ? 4 : 3)) {
     job.own_error = true;
     job.error = fail(ErrorCode::kUnsupportedFormat,
                      "JPEG decodes to " + std::to_string(cinfo->output_components) + " components; expected RGB");
@@ -464,6 +462,32 @@ bool run_jpeg(JpegJob& job) {
     return false;
   }
   const size_t stride = im.row_bytes();
+  if (cmyk) {
+    // One CMYK row at a time, converted to RGB as every viewer without colour management does (Pillow,
+    // browsers): with Adobe's APP14 marker the samples are stored inverted (Photoshop), so R = C' * K' / 255 on
+    // the stored values; without it they are ink amounts, R = (255 - C) * (255 - K) / 255.
+    std::vector<uint8_t> row;
+    if (!try_resize(row, uint64_t(im.width) * 4)) {
+      job.own_error = true;
+      job.error = out_of_memory("a CMYK row", uint64_t(im.width) * 4);
+      return false;
+    }
+    const bool inverted = cinfo->saw_Adobe_marker;
+    while (cinfo->output_scanline < cinfo->output_height) {
+      uint8_t* out = im.data.data() + size_t(cinfo->output_scanline) * stride;
+      JSAMPROW r = row.data();
+      if (jpeg_read_scanlines(cinfo, &r, 1) != 1) break;
+      for (uint32_t x = 0; x < im.width; ++x) {
+        const uint8_t* p = &row[size_t(x) * 4];
+        const unsigned k = inverted ? p[3] : 255u - p[3];
+        for (int c = 0; c < 3; ++c) {
+          const unsigned v = inverted ? p[c] : 255u - p[c];
+          out[size_t(x) * 3 + c] = uint8_t((v * k + 127) / 255);
+        }
+      }
+    }
+    return true;
+  }
   while (cinfo->output_scanline < cinfo->output_height) {
     JSAMPROW rows[16];
     const JDIMENSION first = cinfo->output_scanline;

@@ -270,7 +270,7 @@ function passthrough(bytes: Uint8Array, dec: DecodeModule, reason: AdvcompressEr
   const unlimited = { maxInputBytes: 2 ** 52, maxSide: 2 ** 31, maxPixels: 2 ** 52, maxFrames: 2 ** 31, maxOutputSide: 2 ** 31 };
   const info = dec.probe(bytes, unlimited);
   const p = 'error' in info ? undefined : info;
-  const brand = heifBrand(bytes);
+  const brand = decoderModuleOf(bytes);
   const format = (p?.format ?? (brand === 'heic' ? 'heif' : brand) ?? 'jpeg') as InputFormat;
   const mimeType = INPUT_MIME[format] ?? 'application/octet-stream';
   const w = [...warnings, `ignore-error/1: ${reason.code} (${reason.message}); the original is returned unchanged`];
@@ -320,11 +320,11 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
       warnings.push(`quality: the rule's quality steps replace the option's ${given.quality}`);
   }
 
-  // JPEG/PNG: the decode module decodes, orients and resizes in one call. HEIF/AVIF: the primary image comes from
-  // the HEIC/AVIF module's libheif (transformations applied), then the decode module resizes. (EXIF/XMP/ICC of HEIF
-  // inputs are not carried over yet.)
+  // JPEG/PNG: the decode module decodes, orients and resizes in one call. HEIF/AVIF/still WebP: the image comes
+  // from the HEIC/AVIF/WebP module's decoder (libheif with transformations applied, libwebp), then the decode
+  // module resizes. (EXIF/XMP/ICC of these inputs are not carried over yet.)
   async function decodeForConvert(bytes: Uint8Array, o: ResolvedOptions, variant: Variant): Promise<WasmPixels> {
-    const brand = heifBrand(bytes);
+    const brand = decoderModuleOf(bytes);
     if (!brand)
       return unwrap(await call<DecodeModule, WasmPixels | WasmError>('decode', variant,
         (m) => m.decode(bytes, { autoOrient: o.autoOrient, limits: o.limits, resize: o.resize })));
@@ -342,7 +342,7 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
   }
 
   /**
-   * Converts an encoded image (JPEG, PNG; HEIC/AVIF primary image) to HEIC, AVIF or WebP.
+   * Converts an encoded image (JPEG, PNG; HEIC/AVIF primary image; still WebP) to HEIC, AVIF or WebP.
    * @param input the file's bytes (Blob, File, ArrayBuffer, Uint8Array); at most `limits.maxInputBytes`.
    * @param options see {@link EncodeOptions}; or a cloud rule string (`'imageMogr2/format/heif'`,
    *   `'image/format,heic/resize,l_900,h_600'`, see `parseRule()`), the same as `{ rule }`.
@@ -373,7 +373,7 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
     const t0 = now();
     try {
       if (plan?.quality.length) {
-        const info = heifBrand(bytes) ? {} as Partial<ProbeResult> : unwrap(dec.probe(bytes, o.limits));
+        const info = decoderModuleOf(bytes) ? {} as Partial<ProbeResult> : unwrap(dec.probe(bytes, o.limits));
         const steps = plan.quality;
         o.quality = await call<DecodeModule, number>('decode', variant, (m) => m.resolveQuality(steps, info.quality ?? 0));
       }
