@@ -24,7 +24,7 @@ VARIANTS=${*:-${ADVCOMPRESS_VARIANTS:-baseline simd}}
 EMCC_VERSION=$(emcc --version 2>/dev/null | head -1) || die "emcc not found: run scripts/setup.sh"
 
 # Version table: the Debian source packages built (versions are resolved by apt, trixie first; see fetch-sources.sh).
-PACKAGES="zlib libpng1.6 libjpeg-turbo libwebp libde265 aom x265 libheif libstb"
+PACKAGES="zlib libpng1.6 libjpeg-turbo libwebp libde265 aom x265 libheif libstb giflib"
 
 ensure_deb_src
 declare -A SRC VER SUITE KEY
@@ -54,6 +54,12 @@ stage() {
     if [ "${BUILDER:-cmake}" = headers ]; then   # header-only: the named headers into $prefix/include
       mkdir -p "$prefix/include"
       (cd "${SRC[$pkg]}" && cp "$@" "$prefix/include/")
+    elif [ "${BUILDER:-cmake}" = make ]; then   # a plain Makefile (giflib): "@file:dir" args are installed, the
+      cp -a "${SRC[$pkg]}" "$b"                 # others are make targets
+      local a targets=() installs=()
+      for a in "$@"; do if [ "${a#@}" != "$a" ]; then installs+=("${a#@}"); else targets+=("$a"); fi; done
+      (cd "$b" && run_logged "$b.build.log" emmake make -j "$JOBS" CC=emcc AR=emar OFLAGS="$cflags" "${targets[@]}")
+      for a in "${installs[@]}"; do mkdir -p "$prefix/${a#*:}"; cp "$b/${a%%:*}" "$prefix/${a#*:}/"; done
     elif [ "${BUILDER:-cmake}" = configure ]; then   # autoconf-style ./configure, built in a copy of the tree
       cp -a "${SRC[$pkg]}" "$b"
       (cd "$b" && CFLAGS="$cflags" run_logged "$b.log" emconfigure ./configure --prefix="$prefix" "$@" &&
@@ -86,7 +92,8 @@ for VARIANT in $VARIANTS; do
 
   # zlib: its CMakeLists needs win32/zlib1.rc, which Debian's dfsg tarball drops; its own configure script works.
   BUILDER=configure stage zlib zlib -- --static
-  BUILDER=headers stage stb libstb -- stb_image_resize2.h
+  BUILDER=headers stage stb libstb -- stb_image_resize2.h stb_image.h
+  BUILDER=make stage giflib giflib -- libgif.a @libgif.a:lib @gif_lib.h:include
   stage libpng libpng1.6 zlib -- -DPNG_SHARED=OFF -DPNG_STATIC=ON -DPNG_TESTS=OFF -DPNG_TOOLS=OFF \
     -DPNG_HARDWARE_OPTIMIZATIONS=OFF -DZLIB_ROOT="$SYSROOT"
   # (check_type_size() reads garbage from Emscripten 3.1.6 outputs (size_t -> 9): give CMake the wasm32 answers.)

@@ -12,7 +12,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 # too), libjpeg/libpng headers for the native tests. Run: Node >= 20 + npm. Data: a real photo. Tests: the
 # independent decoders heif-convert/heif-info, avifdec, dwebp, ImageMagick, exiftool.
 apt_install emscripten cmake ninja-build pkg-config dpkg-dev patch xz-utils ca-certificates \
-  g++ googletest libgtest-dev libjpeg62-turbo-dev libpng-dev clang-14 libclang-rt-14-dev \
+  g++ googletest libgtest-dev libjpeg62-turbo-dev libpng-dev libgif-dev clang-14 libclang-rt-14-dev \
   mate-backgrounds libheif-examples libavif-bin webp imagemagick libimage-exiftool-perl chromium
 if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
   apt_install nodejs npm

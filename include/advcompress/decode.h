@@ -14,8 +14,9 @@
 
 namespace advcompress {
 
-/// Input container formats recognised by their signature. Only kJpeg and kPng decode today; the others are
-/// recognised so that the error names them (UNSUPPORTED_FORMAT).
+/// Input container formats recognised by their signature. This module decodes kJpeg, kPng, kGif (still) and kBmp;
+/// kWebp, kHeif and kAvif are decoded by the WebP / HEIC / AVIF modules (decode_webp, decode_heif); kTpg is
+/// recognised so that the error names it (UNSUPPORTED_FORMAT).
 enum class InputFormat { kUnknown, kJpeg, kPng, kGif, kBmp, kWebp, kHeif, kAvif, kTpg };
 /// "jpeg", "png", "gif", "bmp", "webp", "heif", "avif", "tpg", "unknown".
 const char* input_format_name(InputFormat f);
@@ -36,7 +37,8 @@ struct ProbeInfo {
   uint8_t quality = 0;
 };
 
-/// Reads format, dimensions, bit depth, alpha and EXIF orientation from the headers, then checks `limits`:
+/// Reads format, dimensions, frame count (GIF: the block structure is walked without decoding), bit depth, alpha
+/// and EXIF orientation from the headers of JPEG, PNG, GIF and BMP, then checks `limits`:
 /// INPUT_TOO_LARGE (size), DIMENSIONS_TOO_LARGE (a side, or width*height*frames), TOO_MANY_FRAMES;
 /// UNSUPPORTED_FORMAT for unknown/undecodable formats (naming TPG when it is one); CORRUPT_INPUT when the
 /// headers are truncated or inconsistent. Never allocates pixel memory.

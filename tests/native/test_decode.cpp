@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <jpeglib.h>
 #include <png.h>
+#include <gif_lib.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -363,8 +364,6 @@ TEST(Probe, RecognisedButUndecodableFormatsAreNamed) {
     Bytes data;
     std::string message;
   } cases[] = {
-      {bytes_of("GIF89a\x01\x00\x01\x00"), "GIF input is not supported yet"},
-      {bytes_of("BM\x36\x00\x00\x00"), "BMP input is not supported yet"},
       {bytes_of(std::string("RIFF\x10\0\0\0WEBPVP8 ", 16)), "WebP input is not supported yet"},
       {ftyp("heic", {"mif1"}), "HEIF input is not supported yet"},
       {ftyp("avif", {"mif1"}), "AVIF input is not supported yet"},
@@ -1106,6 +1105,172 @@ TEST(DecodeResize, SixteenBitAlphaStaysFlat) {
       ASSERT_EQ(p[4 * i + 3], 0xFFFF) << i;
     }
   }
+}
+
+// ----- GIF and BMP ------------------------------------------------------------------------------------------
+
+int gif_write_vec(GifFileType* g, const GifByteType* data, int n) {
+  auto* out = static_cast<Bytes*>(g->UserData);
+  out->insert(out->end(), data, data + n);
+  return n;
+}
+
+// A GIF of `frames` frames, w x h, palette {red, green, blue, white}, index 3 transparent when `transparent`;
+// pixel (x, y) of frame 0 = (x + y) % 4.
+Bytes make_gif(int w, int h, int frames, bool transparent) {
+  Bytes out;
+  int err = 0;
+  GifFileType* g = EGifOpen(&out, gif_write_vec, &err);
+  GifColorType colors[4] = {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {255, 255, 255}};
+  ColorMapObject* cmap = GifMakeMapObject(4, colors);
+  EGifPutScreenDesc(g, w, h, 2, 0, cmap);
+  for (int f = 0; f < frames; ++f) {
+    if (transparent) {
+      GraphicsControlBlock gcb{};
+      gcb.TransparentColor = 3;
+      gcb.DelayTime = 10;
+      GifByteType ext[4];
+      const size_t n = EGifGCBToExtension(&gcb, ext);
+      EGifPutExtension(g, GRAPHICS_EXT_FUNC_CODE, int(n), ext);
+    }
+    EGifPutImageDesc(g, 0, 0, w, h, false, nullptr);
+    std::vector<GifPixelType> line(static_cast<size_t>(w));
+    for (int y = 0; y < h; ++y) {
+      for (int x = 0; x < w; ++x) line[size_t(x)] = GifPixelType((x + y + f) % 4);
+      EGifPutLine(g, line.data(), w);
+    }
+  }
+  EGifCloseFile(g, &err);
+  GifFreeMapObject(cmap);
+  return out;
+}
+
+TEST(DecodeGif, StillGifWithTransparencyBecomesRgba) {
+  const Bytes gif = make_gif(6, 4, 1, true);
+  auto p = probe(gif.data(), gif.size());
+  ASSERT_OK(p);
+  EXPECT_EQ(p.value().format, InputFormat::kGif);
+  EXPECT_EQ(p.value().frame_count, 1u);
+  EXPECT_TRUE(p.value().has_alpha);
+  auto r = decode(gif.data(), gif.size());
+  ASSERT_OK(r);
+  const Image& im = r.value();
+  ASSERT_EQ(im.width, 6u);
+  ASSERT_EQ(im.channels, 4);
+  const uint8_t expect[4][4] = {{255, 0, 0, 255}, {0, 255, 0, 255}, {0, 0, 255, 255}, {0, 0, 0, 0}};
+  for (int y = 0; y < 4; ++y)
+    for (int x = 0; x < 6; ++x)
+      for (int c = 0; c < 4; ++c)
+        ASSERT_EQ(im.data[(size_t(y) * 6 + x) * 4 + c], expect[(x + y) % 4][c]) << x << "," << y;
+}
+
+TEST(DecodeGif, AnimatedGifIsCountedAndRefusedByName) {
+  const Bytes gif = make_gif(8, 8, 3, true);
+  auto p = probe(gif.data(), gif.size());
+  ASSERT_OK(p);
+  EXPECT_EQ(p.value().frame_count, 3u);
+  auto r = decode(gif.data(), gif.size());
+  EXPECT_ERROR(r, ErrorCode::kUnsupportedFormat);
+  EXPECT_NE(r.error().message.find("animated GIF (3 frames)"), std::string::npos);
+}
+
+TEST(DecodeGif, FrameAndPixelLimitsFromTheBlockStructure) {
+  const Bytes many = make_gif(2, 2, 301, false);
+  auto r = probe(many.data(), many.size());
+  EXPECT_ERROR(r, ErrorCode::kTooManyFrames);
+  EXPECT_NE(r.error().message.find("300"), std::string::npos);
+  Limits l;
+  l.max_pixels = 40;  // 3 frames of 4 x 4 = 48 pixels
+  const Bytes three = make_gif(4, 4, 3, false);
+  r = probe(three.data(), three.size(), l);
+  EXPECT_ERROR(r, ErrorCode::kDimensionsTooLarge);
+  EXPECT_NE(r.error().message.find("4 x 4 x 3 frames = 48 pixels"), std::string::npos) << r.error().message;
+  // A decompression bomb: a 13-byte header claiming 50000 x 50000 is refused at once.
+  const Bytes bomb = bytes_of(std::string("GIF89a\x50\xC3\x50\xC3\x00\x00\x00", 13));
+  r = probe(bomb.data(), bomb.size());
+  EXPECT_ERROR(r, ErrorCode::kDimensionsTooLarge);
+  EXPECT_NE(r.error().message.find("50000"), std::string::npos);
+}
+
+TEST(DecodeGif, TruncatedAndDamagedAreTypedErrors) {
+  const Bytes gif = make_gif(16, 16, 1, false);
+  for (size_t n : {size_t(6), size_t(13), size_t(20), gif.size() / 2, gif.size() - 3}) {
+    auto r = decode(gif.data(), n);
+    ASSERT_FALSE(r.ok()) << n;
+    EXPECT_EQ(r.error().code, ErrorCode::kCorruptInput) << n << ": " << r.error().message;
+  }
+}
+
+// A BMP written by hand (the format is the test input, not a parser under test): 24-bit bottom-up or top-down,
+// or 32-bit BITMAPV4 with BITFIELDS alpha.
+Bytes make_bmp(int w, int h, int bpp, bool top_down) {
+  const int row = ((w * bpp / 8) + 3) & ~3;
+  const int header = bpp == 32 ? 14 + 108 : 14 + 40;  // (32-bit: BITMAPV4HEADER with an alpha mask)
+  Bytes b(size_t(header + row * h), 0);
+  auto put16 = [&](size_t o, uint32_t v) { b[o] = uint8_t(v); b[o + 1] = uint8_t(v >> 8); };
+  auto put32 = [&](size_t o, uint32_t v) { put16(o, v & 0xFFFF); put16(o + 2, v >> 16); };
+  b[0] = 'B';
+  b[1] = 'M';
+  put32(2, uint32_t(b.size()));
+  put32(10, uint32_t(header));
+  put32(14, uint32_t(header - 14));
+  put32(18, uint32_t(w));
+  put32(22, uint32_t(top_down ? -h : h));
+  put16(26, 1);
+  put16(28, uint32_t(bpp));
+  put32(30, bpp == 32 ? 3 : 0);  // BI_BITFIELDS / BI_RGB
+  if (bpp == 32) { put32(54, 0x00FF0000); put32(58, 0x0000FF00); put32(62, 0x000000FF); put32(66, 0xFF000000); }
+  for (int y = 0; y < h; ++y) {
+    const int file_row = top_down ? y : h - 1 - y;
+    for (int x = 0; x < w; ++x) {
+      uint8_t* p = &b[size_t(header + file_row * row + x * bpp / 8)];
+      p[0] = uint8_t(10 * x);       // B
+      p[1] = uint8_t(20 * y);       // G
+      p[2] = 200;                   // R
+      if (bpp == 32) p[3] = uint8_t(x == 0 ? 0 : 255);
+    }
+  }
+  return b;
+}
+
+TEST(DecodeBmp, TwentyFourBitBothRowOrdersAndThirtyTwoBitAlpha) {
+  for (bool top_down : {false, true}) {
+    const Bytes bmp = make_bmp(5, 3, 24, top_down);
+    auto r = decode(bmp.data(), bmp.size());
+    ASSERT_OK(r);
+    const Image& im = r.value();
+    ASSERT_EQ(im.width, 5u);
+    ASSERT_EQ(im.height, 3u);
+    ASSERT_EQ(im.channels, 3);
+    for (int y = 0; y < 3; ++y)
+      for (int x = 0; x < 5; ++x) {
+        const uint8_t* p = &im.data[(size_t(y) * 5 + x) * 3];
+        ASSERT_EQ(p[0], 200);
+        ASSERT_EQ(p[1], 20 * y) << top_down;
+        ASSERT_EQ(p[2], 10 * x);
+      }
+  }
+  const Bytes bmp = make_bmp(4, 2, 32, false);
+  auto p = probe(bmp.data(), bmp.size());
+  ASSERT_OK(p);
+  EXPECT_TRUE(p.value().has_alpha);
+  auto r = decode(bmp.data(), bmp.size());
+  ASSERT_OK(r);
+  ASSERT_EQ(r.value().channels, 4);
+  EXPECT_EQ(r.value().data[3], 0);
+  EXPECT_EQ(r.value().data[7], 255);
+}
+
+TEST(DecodeBmp, HugeHeaderRefusedTruncatedIsCorrupt) {
+  Bytes bomb = make_bmp(2, 2, 24, false);
+  bomb[18] = 0x50, bomb[19] = 0xC3, bomb[20] = 0, bomb[21] = 0;  // width 50000
+  bomb[22] = 0x50, bomb[23] = 0xC3, bomb[24] = 0, bomb[25] = 0;  // height 50000
+  auto r = probe(bomb.data(), bomb.size());
+  EXPECT_ERROR(r, ErrorCode::kDimensionsTooLarge);
+  const Bytes bmp = make_bmp(40, 40, 24, false);
+  auto t = decode(bmp.data(), bmp.size() / 2);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.error().code, ErrorCode::kCorruptInput) << t.error().message;
 }
 
 // A real photograph, when the system has one (Debian package mate-backgrounds).

@@ -24,8 +24,8 @@ test('a lowered limit applies: maxSide 1000 -> DIMENSIONS_TOO_LARGE', () =>
   rejectsWith(probe(photo, { maxSide: 1000 }), 'DIMENSIONS_TOO_LARGE', /1920/));
 test('output side above 9999 px -> OUTPUT_TOO_LARGE (lowered maxOutputSide shows it on a real photo)', () =>
   rejectsWith(convert(photo, { format: 'webp', limits: { maxOutputSide: 1000 } }), 'OUTPUT_TOO_LARGE', /1000/));
-test('a GIF is recognised and refused by name', () =>
-  rejectsWith(convert(new TextEncoder().encode('GIF89a\x01\x00\x01\x00\x00\x00\x00;')), 'UNSUPPORTED_FORMAT', /GIF/));
+test('a GIF without any image is CORRUPT_INPUT naming GIF', () =>
+  rejectsWith(convert(new TextEncoder().encode('GIF89a\x01\x00\x01\x00\x00\x00\x00;')), 'CORRUPT_INPUT', /GIF has no image/));
 test('TPG is refused by name', () =>
   rejectsWith(convert(new TextEncoder().encode('TPG\x00' + 'x'.repeat(64))), 'UNSUPPORTED_FORMAT', /TPG/));
 

@@ -26,12 +26,15 @@
 
 #include "advcompress/orientation.h"
 #include "advcompress/resize.h"
+#include "decoders.h"
 
 namespace advcompress {
 namespace {
 
 uint32_t be32(const uint8_t* p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]; }
 uint16_t be16(const uint8_t* p) { return uint16_t(p[0] << 8 | p[1]); }
+uint16_t le16(const uint8_t* p) { return uint16_t(p[0] | p[1] << 8); }
+uint32_t le32(const uint8_t* p) { return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24; }
 
 bool starts_with(const uint8_t* d, size_t n, const char* s, size_t len) {
   return n >= len && std::memcmp(d, s, len) == 0;
@@ -304,6 +307,90 @@ Result<ProbeInfo> probe_png(const uint8_t* d, size_t size, const Limits& limits)
     }
     pos += size_t(len) + 12;
   }
+}
+
+// Logical screen size (a decompression bomb is refused here, before any frame is looked at), then the block
+// structure walked without decoding (sub-blocks skipped): frame count (TOO_MANY_FRAMES as soon as it passes the
+// limit), transparency from the graphic control extensions; width x height x frames checked at the end.
+Result<ProbeInfo> probe_gif(const uint8_t* d, size_t size, const Limits& limits) {
+  ProbeInfo info;
+  info.format = InputFormat::kGif;
+  if (size < 13) return corrupt("GIF is truncated in its header (" + std::to_string(size) + " bytes)");
+  info.width = le16(d + 6);
+  info.height = le16(d + 8);
+  if (info.width == 0 || info.height == 0)
+    return corrupt("GIF declares an empty screen " + std::to_string(info.width) + " x " + std::to_string(info.height));
+  if (Status s = check_dimensions(info, limits); !s) return s.error();
+  size_t pos = 13;
+  if (d[10] & 0x80) pos += size_t(3) << ((d[10] & 7) + 1);  // global colour table
+  auto skip_sub_blocks = [&]() {
+    while (pos < size) {
+      const uint8_t n = d[pos++];
+      if (n == 0) return true;
+      pos += n;
+    }
+    return false;
+  };
+  uint32_t frames = 0;
+  while (pos < size) {
+    const uint8_t block = d[pos++];
+    if (block == 0x3B) break;  // trailer
+    if (block == 0x21) {       // extension
+      if (pos >= size) break;
+      const uint8_t label = d[pos++];
+      if (label == 0xF9 && pos + 2 < size && d[pos] == 4 && (d[pos + 1] & 1)) info.has_alpha = true;
+      if (!skip_sub_blocks()) break;
+    } else if (block == 0x2C) {  // image descriptor (+ local colour table) + LZW data
+      if (++frames > limits.max_frames) {
+        return fail(ErrorCode::kTooManyFrames, "GIF input has more than " + std::to_string(limits.max_frames) +
+                                                   " frames; the limit is " + std::to_string(limits.max_frames) +
+                                                   " frames");
+      }
+      if (size - pos < 10) break;
+      const uint8_t flags = d[pos + 8];
+      pos += 9;
+      if (flags & 0x80) pos += size_t(3) << ((flags & 7) + 1);
+      pos += 1;  // LZW minimum code size
+      if (!skip_sub_blocks()) break;
+    } else {
+      if (frames == 0) return corrupt("GIF has an unknown block type " + std::to_string(block) + " before any image");
+      break;  // trailing garbage after the images: decoders stop there too
+    }
+  }
+  if (frames == 0) return corrupt("GIF has no image (truncated before the first image descriptor)");
+  info.frame_count = frames;
+  if (Status s = check_dimensions(info, limits); !s) return s.error();
+  return info;
+}
+
+// BITMAPFILEHEADER + the DIB header (OS/2 core or BITMAPINFOHEADER and later): size (a negative height is a
+// top-down image), bits per pixel.
+Result<ProbeInfo> probe_bmp(const uint8_t* d, size_t size, const Limits& limits) {
+  ProbeInfo info;
+  info.format = InputFormat::kBmp;
+  if (size < 26) return corrupt("BMP is truncated in its header (" + std::to_string(size) + " bytes)");
+  const uint32_t dib = le32(d + 14);
+  int64_t w = 0, h = 0;
+  unsigned bpp = 0;
+  if (dib == 12) {
+    w = le16(d + 18);
+    h = le16(d + 20);
+    bpp = le16(d + 24);
+  } else if (dib >= 40 && size >= 30) {
+    w = int32_t(le32(d + 18));
+    h = int32_t(le32(d + 22));
+    bpp = le16(d + 28);
+  } else {
+    return corrupt("BMP has an unknown header size " + std::to_string(dib));
+  }
+  if (h < 0) h = -h;
+  if (w <= 0 || h == 0 || w > 0x7FFFFFFF || h > 0x7FFFFFFF)
+    return corrupt("BMP header declares an invalid size " + std::to_string(w) + " x " + std::to_string(h));
+  info.width = uint32_t(w);
+  info.height = uint32_t(h);
+  info.has_alpha = bpp == 32;
+  if (Status s = check_dimensions(info, limits); !s) return s.error();
+  return info;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -770,9 +857,9 @@ Result<ProbeInfo> probe(const uint8_t* data, size_t size, const Limits& limits) 
     case InputFormat::kPng:
       return probe_png(data, size, limits);
     case InputFormat::kGif:
-      return fail(ErrorCode::kUnsupportedFormat, "GIF input is not supported yet");
+      return probe_gif(data, size, limits);
     case InputFormat::kBmp:
-      return fail(ErrorCode::kUnsupportedFormat, "BMP input is not supported yet");
+      return probe_bmp(data, size, limits);
     case InputFormat::kWebp:
       return fail(ErrorCode::kUnsupportedFormat, "WebP input is not supported yet");
     case InputFormat::kHeif:
@@ -786,7 +873,7 @@ Result<ProbeInfo> probe(const uint8_t* data, size_t size, const Limits& limits) 
       break;
   }
   return fail(ErrorCode::kUnsupportedFormat,
-              "unrecognised input (first bytes " + first_bytes_hex(data, size) + "); JPEG and PNG are supported");
+              "unrecognised input (first bytes " + first_bytes_hex(data, size) + "); JPEG, PNG, GIF, BMP are supported here (HEIC, AVIF, WebP through their modules)");
 }
 
 Result<Image> decode(const uint8_t* data, size_t size, const DecodeOptions& options) {
@@ -807,8 +894,10 @@ Result<Image> decode(const uint8_t* data, size_t size, const DecodeOptions& opti
         plans.push_back(plan.value());
       }
     }
-    Result<Image> r = info.format == InputFormat::kJpeg ? decode_jpeg(data, size, info)
-                                                        : decode_png(data, size, info, options.limits);
+    Result<Image> r = info.format == InputFormat::kJpeg  ? decode_jpeg(data, size, info)
+                      : info.format == InputFormat::kGif ? detail::decode_gif(data, size, info)
+                      : info.format == InputFormat::kBmp ? detail::decode_bmp(data, size, info)
+                                                         : decode_png(data, size, info, options.limits);
     if (!r) return r;
     Image& im = r.value();
     if (options.auto_orient) {

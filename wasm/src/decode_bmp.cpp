@@ -1,0 +1,73 @@
+// advcompress — BMP decoding with stb_image (Debian's libstb source; public domain / MIT), BMP only. probe() read
+// the header sizes and checked the limits before stb_image allocates anything.
+// SPDX-License-Identifier: MIT
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+
+#include "decoders.h"
+
+#define STB_IMAGE_IMPLEMENTATION
+#define STB_IMAGE_STATIC
+#define STBI_ONLY_BMP
+#define STBI_NO_STDIO
+#define STBI_NO_LINEAR
+#define STBI_NO_HDR
+#include "stb_image.h"
+
+namespace advcompress::detail {
+
+Result<Image> decode_bmp(const uint8_t* data, size_t size, const ProbeInfo& info) try {
+  if (size > size_t(INT32_MAX)) return fail(ErrorCode::kInputTooLarge, "BMP larger than 2 GiB");
+  // stb_image reads zeros past the end of the data: a truncated uncompressed BMP would come out with black rows,
+  // so its length is checked against the header first (probe() has checked the header is there).
+  {
+    auto le = [&](size_t o, int n) { uint32_t v = 0; for (int i = n - 1; i >= 0; --i) v = v << 8 | data[o + size_t(i)]; return v; };
+    const uint32_t offset = le(10, 4), dib = le(14, 4);
+    const uint32_t bpp = dib == 12 ? le(24, 2) : le(28, 2);
+    const uint32_t compression = dib >= 40 ? le(30, 4) : 0;
+    if (compression == 0 || compression == 3 || compression == 6) {
+      const uint64_t row = (uint64_t(info.width) * bpp + 31) / 32 * 4;
+      const uint64_t need = uint64_t(offset) + row * info.height;
+      if (need > size)
+        return fail(ErrorCode::kCorruptInput, "BMP is truncated: its pixels need " + std::to_string(need) +
+                                                  " bytes, the file has " + std::to_string(size));
+    }
+  }
+  int w = 0, h = 0, comp = 0;
+  std::unique_ptr<stbi_uc, decltype(&stbi_image_free)> px(
+      stbi_load_from_memory(data, int(size), &w, &h, &comp, 0), &stbi_image_free);
+  if (!px) {
+    const std::string why = stbi_failure_reason() ? stbi_failure_reason() : "stb_image error";
+    if (why.find("RLE") != std::string::npos)
+      return fail(ErrorCode::kUnsupportedFormat, "RLE-compressed BMP is not supported yet");
+    if (why == "outofmem") return fail(ErrorCode::kOutOfMemory, "out of memory decoding the BMP");
+    return fail(ErrorCode::kCorruptInput, "BMP is damaged or unsupported: " + why);
+  }
+  if (uint32_t(w) != info.width || uint32_t(h) != info.height)
+    return fail(ErrorCode::kCorruptInput, "BMP headers are inconsistent");
+  Image im;
+  im.width = uint32_t(w);
+  im.height = uint32_t(h);
+  const size_t n = size_t(w) * size_t(h);
+  if (comp == 3 || comp == 4) {
+    im.channels = uint8_t(comp);
+    im.data.assign(px.get(), px.get() + n * size_t(comp));
+  } else {  // grey (+alpha) -> RGB(A)
+    im.channels = comp == 2 ? 4 : 3;
+    im.data.resize(n * im.channels);
+    for (size_t i = 0; i < n; ++i) {
+      const stbi_uc* s = px.get() + i * size_t(comp);
+      uint8_t* d = &im.data[i * im.channels];
+      d[0] = d[1] = d[2] = s[0];
+      if (comp == 2) d[3] = s[1];
+    }
+  }
+  return im;
+} catch (const std::bad_alloc&) {
+  return fail(ErrorCode::kOutOfMemory, "out of memory decoding the BMP");
+}
+
+}  // namespace advcompress::detail
