@@ -79,8 +79,9 @@ for (const app of APPS) {
     console.log(`${app}: 12 MP HEIC in ${(r.ms / 1000).toFixed(1)} s, ${r.longTasks.length} long tasks, longest ${r.maxLongTask.toFixed(0)} ms, ${r.ticks} timer ticks`);
     expect(r.maxLongTask).toBeLessThanOrEqual(100);
     expect(r.ticks).toBeGreaterThan(r.ms / 50 * 0.5);  // the main thread's timers kept firing
-    // Control: the same observer does see a 150 ms block of the main thread.
-    expect(await page.evaluate(() => window.t.blockMainThread(150))).toBeGreaterThanOrEqual(150);
+    // Control: the same observer does report a 200 ms block of the main thread as a task over 100 ms (durations
+    // are coarsened by the browser, so the check is against the threshold, not the exact 200).
+    expect(await page.evaluate(() => window.t.blockMainThread(200))).toBeGreaterThan(150);
   });
 
   test(`${app}: abort mid-encode rejects with AbortError and the next job succeeds`, async ({ page }) => {

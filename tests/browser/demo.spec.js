@@ -82,6 +82,21 @@ test('drop three photos, convert to HEIC with a comparison, preview, ratio table
   expect(errors).toEqual([]);
 });
 
+test('pasting an image (Ctrl+V of a copied file) converts it too', async ({ page }) => {
+  const errors = watch(page);
+  await page.goto(`${DEMO}?format=webp&compare=false`);
+  const b64 = readFileSync(join(PHOTOS, THREE[1])).toString('base64');
+  await page.evaluate((data) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], 'pasted.jpg', { type: 'image/jpeg' }));
+    document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, b64);
+  await waitDone(page, 1);
+  await expect(page.locator('.card h3')).toHaveText('pasted.jpg');
+  await expect(page.locator('.card tbody tr').first()).toContainText('WEBP');
+  expect(errors).toEqual([]);
+});
+
 test('phone width: the page reflows to one column and stays usable', async ({ page }) => {
   const errors = watch(page);
   await page.setViewportSize({ width: 390, height: 844 });

@@ -37,6 +37,17 @@ void fill(Image& im, uint32_t rgb) {
   }
 }
 
+// An empty image of `src`'s sample format (channels, bytes per sample, source bit depth), w x h pixels.
+Image shaped_like(const Image& src, uint32_t w, uint32_t h) {
+  Image im;
+  im.channels = src.channels;
+  im.bytes_per_sample = src.bytes_per_sample;
+  im.source_bit_depth = src.source_bit_depth;
+  im.width = w;
+  im.height = h;
+  return im;
+}
+
 }  // namespace
 
 Result<Image> resize_image(const Image& src, const ResizePlan& plan) {
@@ -46,12 +57,7 @@ Result<Image> resize_image(const Image& src, const ResizePlan& plan) {
   if (plan.scaled_width == 0 || plan.scaled_height == 0 || plan.out_width == 0 || plan.out_height == 0)
     return fail(ErrorCode::kInvalidOption, "resize: the plan has an empty size");
   try {
-    Image scaled;
-    scaled.channels = src.channels;
-    scaled.bytes_per_sample = src.bytes_per_sample;
-    scaled.source_bit_depth = src.source_bit_depth;
-    scaled.width = plan.scaled_width;
-    scaled.height = plan.scaled_height;
+    Image scaled = shaped_like(src, plan.scaled_width, plan.scaled_height);
     if (scaled.width == src.width && scaled.height == src.height) {
       scaled.data = src.data;
     } else {
@@ -68,12 +74,7 @@ Result<Image> resize_image(const Image& src, const ResizePlan& plan) {
         plan.offset_y == 0)
       return scaled;
     // Crop (negative offsets) or pad (positive offsets) onto the output canvas.
-    Image out;
-    out.channels = scaled.channels;
-    out.bytes_per_sample = scaled.bytes_per_sample;
-    out.source_bit_depth = scaled.source_bit_depth;
-    out.width = plan.out_width;
-    out.height = plan.out_height;
+    Image out = shaped_like(scaled, plan.out_width, plan.out_height);
     out.data.resize(out.row_bytes() * out.height);
     fill(out, plan.pad_color);
     const size_t px = size_t(out.channels) * out.bytes_per_sample;
