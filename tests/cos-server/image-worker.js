@@ -7,22 +7,6 @@
 import { parentPort } from 'node:worker_threads';
 import { convert, decode, parseRule, probe } from '../../dist/heic.js';
 
-// Encoder quality when a rule sets none: the defaults of README "Options" (heic 50, avif 50, webp 75).
-const DEFAULT_QUALITY = { heic: 50, avif: 50, webp: 75 };
-
-// The same computation as wasm/src/rule.cpp resolve_quality(): the quality `convert()` hands to the encoder when the
-// rule has quality steps (source quality: a JPEG's estimated quality, else 100).
-function resolveQuality(steps, sourceQuality) {
-  let q = sourceQuality >= 1 && sourceQuality <= 100 ? sourceQuality : 100;
-  for (const s of steps) {
-    if (s.op === 'absolute') q = Math.min(q, s.value);
-    else if (s.op === 'forced') q = s.value;
-    else if (s.op === 'relative') q = (q * s.value) / 100;
-    else if (s.op === 'lowest') q = Math.max(q, s.value);
-  }
-  return Math.round(Math.min(100, Math.max(0, q)));
-}
-
 // Average colour of the decoded pixels, as 0xRRGGBB (COS's `Ave`, "image average hue"; e.g. 0xa18454).
 async function averageColour(bytes) {
   const img = await decode(bytes, { autoOrient: false });
@@ -43,9 +27,8 @@ const fail = (e, rule) => ({ error: { code: e?.code ?? 'INTERNAL', message: e?.m
 
 async function run({ bytes, isPicInfo, rules }) {
   // 1. Every rule must parse before anything is converted (a refused rule refuses the whole upload).
-  const plans = [];
   for (let i = 0; i < rules.length; i++) {
-    try { plans.push(await parseRule(rules[i])); } catch (e) { return fail(e, i); }
+    try { await parseRule(rules[i]); } catch (e) { return fail(e, i); }
   }
   // 2. The original: probe (format, size, orientation, JPEG quality) and, for is_pic_info, the average colour.
   let info;
@@ -83,11 +66,8 @@ async function run({ bytes, isPicInfo, rules }) {
   for (let i = 0; i < rules.length; i++) {
     let r;
     try { r = await convert(bytes, rules[i]); } catch (e) { return fail(e, i); }
-    const plan = plans[i];
     const format = r.format;
-    const quality = r.passthrough ? (info?.quality ?? 100)
-      : plan.quality.length ? resolveQuality(plan.quality, info?.quality ?? 0)
-        : DEFAULT_QUALITY[format] ?? 100;
+    const quality = r.quality;  // what the encoder used (rule steps resolved against the source, or the default)
     results.push({
       data: r.data, width: r.width, height: r.height, format, passthrough: r.passthrough,
       frameCount: r.frameCount, quality, warnings: r.warnings, mimeType: r.mimeType,

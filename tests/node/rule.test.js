@@ -88,6 +88,7 @@ test('quality steps are relative to the source JPEG quality (98 here, as ImageMa
     const a = await convert(photo, { rule, effort: 0 });
     const b = await convert(photo, { format: 'webp', quality, effort: 0 });
     assert.ok(Buffer.from(a.data).equals(Buffer.from(b.data)), `${rule} should equal quality ${quality}`);
+    assert.equal(a.quality, quality, 'the result reports the quality the encoder used');
     assert.ok(a.warnings.some((w) => w.startsWith('quality:')), a.warnings.join('; '));
   };
   await same('imageMogr2/quality/60/format/webp', 60);          // min(98, 60)

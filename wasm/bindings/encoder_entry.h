@@ -1,5 +1,5 @@
 // advcompress — the body shared by the three encoder modules' entry points (heic.cpp, avif.cpp, webp.cpp):
-// encode(pixels, info, options, limits) -> {data, width, height, bitDepth} | {error: {code, subcode, message}}.
+// encode(pixels, info, options, limits) -> {data, width, height, bitDepth, quality} | {error: {code, subcode, message}}.
 // SPDX-License-Identifier: MIT
 #pragma once
 
@@ -24,6 +24,8 @@ val encode_entry(val pixels, val info, val options, val limits) {
   out.set("width", r.value().width);
   out.set("height", r.value().height);
   out.set("bitDepth", r.value().bit_depth);
+  // The quality the encoder used: the option, else the format's default; 100 for lossless.
+  out.set("quality", o.lossless ? 100 : o.quality >= 0 ? o.quality : default_quality(o.format));
   return out;
 }
 
