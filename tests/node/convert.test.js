@@ -152,6 +152,12 @@ test('decode() reads back HEIC, AVIF and WebP outputs (in their modules), matchi
   assert.ok(db > 35 && db < 60, `psnr() of a WebP q75: ${db} dB`);
   assert.equal(deep.bitDepth, 10);
   assert.ok(deep.data instanceof Uint16Array);
+  const rgba = await decode(ten.data, { rgba8: true });  // for ImageData: 8-bit RGBA whatever the source
+  assert.deepEqual([rgba.channels, rgba.data.constructor.name, rgba.data.length], [4, 'Uint8Array', 320 * 213 * 4]);
+  assert.ok(Math.abs(rgba.data[0] - Math.round(deep.data[0] / 257)) <= 1);
+  assert.equal(rgba.data[3], 255);
+  assert.equal(ten.quality, 50);  // the HEIC default, reported
+  assert.equal((await convert(source, { format: 'webp', lossless: true, maxWidth: 64 })).quality, 100);
 });
 
 test('HEIC and AVIF inputs (our own outputs) convert again: primary image via libheif, resize by the decode module', async () => {

@@ -162,15 +162,9 @@ function makeCard(file) {
 
 async function previewUrl(r) {
   if (r.format !== 'heic') return URL.createObjectURL(r.blob());
-  // Chromium and Firefox show no HEIC: decode it with the package's own wasm (in a worker) and show a PNG.
-  const px = await decode(r.data);
-  const rgba = new Uint8ClampedArray(px.width * px.height * 4);
-  const src = px.data;
-  const k = px.data instanceof Uint16Array ? 1 / 257 : 1;
-  for (let i = 0, j = 0; i < rgba.length; i += 4, j += px.channels) {
-    rgba[i] = src[j] * k; rgba[i + 1] = src[j + 1] * k; rgba[i + 2] = src[j + 2] * k;
-    rgba[i + 3] = px.channels === 4 ? src[j + 3] * k : 255;
-  }
+  // Chromium and Firefox show no HEIC: decode it with the package's own wasm, to 8-bit RGBA in a worker.
+  const px = await decode(r.data, { rgba8: true });
+  const rgba = new Uint8ClampedArray(px.data.buffer, px.data.byteOffset, px.data.byteLength);
   const canvas = new OffscreenCanvas(px.width, px.height);
   canvas.getContext('2d').putImageData(new ImageData(rgba, px.width, px.height), 0, 0);
   return URL.createObjectURL(await canvas.convertToBlob({ type: 'image/png' }));

@@ -115,6 +115,9 @@ export interface ConvertResult {
   height: number;
   /** Coded bit depth. */
   bitDepth: number;
+  /** 0–100: the quality the encoder used (the option, a rule's quality steps resolved against the source, or the
+   * format's default); 100 when lossless; the source's JPEG quality (or 100) when `passthrough`. */
+  quality: number;
   frameCount: number;
   /** Bytes in and out; `ratio` = outputBytes / inputBytes (input = raw pixel bytes for `encode()`). */
   inputBytes: number;
@@ -144,7 +147,7 @@ interface DecodeModule {
 }
 interface EncodeModule {
   encode(pixels: Uint8Array, info: object, options: object, limits: Limits):
-    { data: Uint8Array; width: number; height: number; bitDepth: number } | WasmError;
+    { data: Uint8Array; width: number; height: number; bitDepth: number; quality: number } | WasmError;
   decode(bytes: Uint8Array, limits: Limits): WasmPixels | WasmError;
 }
 
@@ -222,19 +225,19 @@ export async function parseRule(rule: string): Promise<RulePlan> {
   return unwrap(await call<DecodeModule, RulePlan | WasmError>('decode', await pickVariant(), (m) => m.parseRule(rule)));
 }
 
-/**
- * Decodes an encoded image (JPEG, PNG) to RGB(A) pixels, EXIF-oriented by default.
- * @throws AdvcompressError as probe(), plus CORRUPT_INPUT and OUT_OF_MEMORY.
- */
-export async function decode(input: Input, options: { autoOrient?: boolean; limits?: Limits } = {}): Promise<DecodedImage> {
-  const bytes = await bytesOf(input);
-  const o = resolveOptions({ autoOrient: options.autoOrient, limits: options.limits }, 'avif');
-  const p = unwrap(await call<DecodeModule, WasmPixels | WasmError>('decode', await pickVariant(),
-    (m) => m.decode(bytes, { autoOrient: o.autoOrient, limits: o.limits, resize: [] })));
-  return toDecoded(p);
-}
-
-function toDecoded(p: WasmPixels): DecodedImage {
+function toDecoded(p: WasmPixels, rgba8 = false): DecodedImage {
+  if (rgba8 && (p.bytesPerSample !== 1 || p.channels !== 4)) {
+    // 8-bit RGBA for ImageData / canvas, converted here (in a worker in browsers), not on the page's thread.
+    const n = p.width * p.height, out = new Uint8ClampedArray(n * 4);
+    const src = p.bytesPerSample === 2 ? new Uint16Array(p.data.buffer, p.data.byteOffset, p.data.byteLength / 2) : p.data;
+    const k = p.bytesPerSample === 2 ? 1 / 257 : 1;
+    for (let i = 0, j = 0; i < n; i++, j += p.channels) {
+      out[i * 4] = src[j] * k; out[i * 4 + 1] = src[j + 1] * k; out[i * 4 + 2] = src[j + 2] * k;
+      out[i * 4 + 3] = p.channels === 4 ? src[j + 3] * k : 255;
+    }
+    return { data: new Uint8Array(out.buffer), width: p.width, height: p.height, channels: 4, bitDepth: p.sourceBitDepth,
+      hasAlpha: p.channels === 4, icc: p.icc, exif: p.exif, xmp: p.xmp };
+  }
   const data = p.bytesPerSample === 2 ? new Uint16Array(p.data.buffer, p.data.byteOffset, p.data.byteLength / 2) : p.data;
   return { data, width: p.width, height: p.height, channels: p.channels as 3 | 4, bitDepth: p.sourceBitDepth,
     hasAlpha: p.channels === 4, icc: p.icc, exif: p.exif, xmp: p.xmp };
@@ -257,7 +260,8 @@ async function encodePixels(pixels: WasmPixels, o: ResolvedOptions, variant: Var
   const mimeType = MIME_TYPES[o.format];
   const data = r.data;
   return { data, blob: () => new Blob([data as BlobPart], { type: mimeType }), fileName: `image.${o.format}`,
-    mimeType, format: o.format, passthrough: false, warnings, width: r.width, height: r.height, bitDepth: r.bitDepth, frameCount: 1, inputBytes,
+    mimeType, format: o.format, passthrough: false, warnings, width: r.width, height: r.height, bitDepth: r.bitDepth,
+    quality: r.quality, frameCount: 1, inputBytes,
     outputBytes: data.byteLength, ratio: data.byteLength / inputBytes, timings: { decodeMs, encodeMs }, variant };
 }
 
@@ -277,6 +281,7 @@ function passthrough(bytes: Uint8Array, dec: DecodeModule, reason: AdvcompressEr
   return { data: bytes, blob: () => new Blob([bytes as BlobPart], { type: mimeType }),
     fileName: `image.${format === 'jpeg' ? 'jpg' : format}`, mimeType, format,
     passthrough: true, warnings: w, width: p?.width ?? 0, height: p?.height ?? 0, bitDepth: p?.bitDepth ?? 8,
+    quality: p?.quality ?? 100,
     frameCount: p?.frameCount ?? 1, inputBytes: bytes.byteLength, outputBytes: bytes.byteLength, ratio: 1,
     timings: { decodeMs: 0, encodeMs: 0 }, variant };
 }
@@ -320,17 +325,19 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
       warnings.push(`quality: the rule's quality steps replace the option's ${given.quality}`);
   }
 
-  // JPEG/PNG: the decode module decodes, orients and resizes in one call. HEIF/AVIF/still WebP: the image comes
-  // from the HEIC/AVIF/WebP module's decoder (libheif with transformations applied, libwebp), then the decode
-  // module resizes. (EXIF/XMP/ICC of these inputs are not carried over yet.)
-  async function decodeForConvert(bytes: Uint8Array, o: ResolvedOptions, variant: Variant): Promise<WasmPixels> {
+  // The one place that picks a decoder. JPEG/PNG/GIF/BMP: the decode module decodes, orients and resizes in one
+  // call. HEIF/AVIF/still WebP: the image comes from the HEIC/AVIF/WebP module's decoder (libheif with
+  // transformations applied, libwebp), then the decode module resizes. (EXIF/XMP/ICC of these inputs are not
+  // carried over yet.)
+  async function decodeBytes(bytes: Uint8Array, o: { autoOrient: boolean; limits: Required<Limits>; resize: ResizeStep[] },
+    variant: Variant): Promise<WasmPixels> {
     const brand = decoderModuleOf(bytes);
     if (!brand)
       return unwrap(await call<DecodeModule, WasmPixels | WasmError>('decode', variant,
         (m) => m.decode(bytes, { autoOrient: o.autoOrient, limits: o.limits, resize: o.resize })));
     if (!formats.includes(brand))
       throw new AdvcompressError('UNSUPPORTED_FORMAT', brand === 'heic'
-        ? "HEIC input is decoded by the HEIC module: import { convert } from 'advcompress/heic'"
+        ? "HEIC input is decoded by the HEIC module: import from 'advcompress/heic'"
         : `${brand.toUpperCase()} input is not decodable from this entry point`);
     let px = unwrap(await call<EncodeModule, WasmPixels | WasmError>(brand, variant, (m) => m.decode(bytes, o.limits)));
     if (o.resize.length) {
@@ -377,7 +384,7 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
         const steps = plan.quality;
         o.quality = await call<DecodeModule, number>('decode', variant, (m) => m.resolveQuality(steps, info.quality ?? 0));
       }
-      const pixels = await decodeForConvert(bytes, o, variant);
+      const pixels = await decodeBytes(bytes, o, variant);
       return await encodePixels(pixels, o, variant, bytes.byteLength, now() - t0, ctl, warnings);
     } catch (e) {
       if (plan?.ignoreError && e instanceof AdvcompressError && LIMIT_CODES.has(e.code)) {
@@ -411,19 +418,20 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
   }
 
   /**
-   * Decodes an encoded image to RGB(A) pixels, EXIF-oriented by default: JPEG and PNG in the decode module; HEIC
-   * and AVIF (the primary image, irot/imir applied) and still WebP in the HEIC / AVIF / WebP module when this
-   * entry point has it, e.g. to preview an output the browser cannot show or to measure it (psnr).
-   * @throws AdvcompressError as probe(), plus CORRUPT_INPUT and OUT_OF_MEMORY.
-   * @example const px = await decode(result.data); ctx.putImageData(new ImageData(...), 0, 0);
+   * Decodes an encoded image to RGB(A) pixels, EXIF-oriented by default: JPEG, PNG, still GIF and BMP in the decode
+   * module; HEIC and AVIF (the primary image, irot/imir applied) and still WebP in the HEIC / AVIF / WebP module
+   * when this entry point has it, e.g. to preview an output the browser cannot show or to measure it (psnr).
+   * `rgba8: true` returns 8-bit RGBA whatever the source (ready for `new ImageData`).
+   * @throws AdvcompressError INPUT_TOO_LARGE, DIMENSIONS_TOO_LARGE, TOO_MANY_FRAMES, UNSUPPORTED_FORMAT,
+   *   CORRUPT_INPUT, OUT_OF_MEMORY.
+   * @example const px = await decode(result.data, { rgba8: true });
+   *   ctx.putImageData(new ImageData(new Uint8ClampedArray(px.data.buffer), px.width, px.height), 0, 0);
    */
-  async function decodeAny(input: Input, options: { autoOrient?: boolean; limits?: Limits } = {}): Promise<DecodedImage> {
+  async function decodeAny(input: Input, options: { autoOrient?: boolean; limits?: Limits; rgba8?: boolean } = {}): Promise<DecodedImage> {
     const bytes = await bytesOf(input);
-    const brand = decoderModuleOf(bytes);
-    if (!brand || !formats.includes(brand)) return decode(bytes, options);
-    const o = resolveOptions({ limits: options.limits }, defaultFormat);
-    return toDecoded(unwrap(await call<EncodeModule, WasmPixels | WasmError>(brand, await pickVariant(),
-      (m) => m.decode(bytes, o.limits))));
+    const o = resolveOptions({ autoOrient: options.autoOrient, limits: options.limits }, defaultFormat);
+    return toDecoded(await decodeBytes(bytes, { autoOrient: o.autoOrient, limits: o.limits, resize: [] },
+      await pickVariant()), options.rgba8 === true);
   }
 
   /**

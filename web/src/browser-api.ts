@@ -47,8 +47,9 @@ export interface BrowserApi {
   encode(pixels: Pixels, options?: EncodeOptions, ctl?: CallOptions): Promise<ConvertResult>;
   /** Reads an encoded image's headers in a worker (see the Node `probe()`). */
   probe(input: Input, limits?: Limits, ctl?: Pick<CallOptions, 'signal'>): Promise<ProbeResult>;
-  /** Decodes an encoded image to pixels in a worker (see the Node `decode()`); useful to preview HEIC. */
-  decode(input: Input, options?: { autoOrient?: boolean; limits?: Limits }, ctl?: Pick<CallOptions, 'signal'>): Promise<DecodedImage>;
+  /** Decodes an encoded image to pixels in a worker (see the Node `decode()`); with `rgba8: true` the pixels come
+   * back as 8-bit RGBA ready for `ImageData`, converted in the worker; useful to preview HEIC. */
+  decode(input: Input, options?: { autoOrient?: boolean; limits?: Limits; rgba8?: boolean }, ctl?: Pick<CallOptions, 'signal'>): Promise<DecodedImage>;
   /** Parses a cloud rule (see the Node `parseRule()`). */
   parseRule(rule: string): Promise<RulePlan>;
   /** PSNR (dB) between two encoded images of the same size, decoded and compared in a worker. */

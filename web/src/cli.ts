@@ -149,7 +149,8 @@ async function main(): Promise<number> {
       const ext = r.passthrough ? '.original' + (EXT[r.format!] ?? '') : EXT[r.format!];
       let out: string;
       if (v.output && existsSync(v.output) && statSync(v.output).isDirectory()) out = join(v.output, basename(input, extname(input)) + ext);
-      else if (v.output) out = v.output;
+      // (a passthrough is the original's bytes: it never goes into a file named for the requested format)
+      else if (v.output) out = r.passthrough ? join(dirname(v.output), basename(v.output, extname(v.output)) + ext) : v.output;
       else out = join(demo ? process.cwd() : dirname(input), basename(input, extname(input)) + ext);
       await writeFile(out, r.data!);
       const saved = (1 - r.outputBytes! / inBytes) * 100;

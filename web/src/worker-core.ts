@@ -59,7 +59,7 @@ export function serve(api: ReturnType<typeof makeApi>): void {
       return answer(async () => plain(await api.encode(pixels, options, { onProgress })), (r) => [r.data.buffer as ArrayBuffer]);
     },
     probe(input: Input, limits?: Limits) { return answer(() => probe(input, limits)); },
-    decode(input: Input, options?: { autoOrient?: boolean; limits?: Limits }) {
+    decode(input: Input, options?: { autoOrient?: boolean; limits?: Limits; rgba8?: boolean }) {
       return answer(() => api.decode(input, options), (d) => [d.data.buffer as ArrayBuffer]);
     },
     parseRule(rule: string) { return answer(() => parseRule(rule)); },
@@ -74,7 +74,7 @@ export type WorkerApi = {
   convert(input: WorkerInput, options: EncodeOptions | string | undefined, onProgress?: Progress): Promise<Answer<PlainResult>>;
   encode(pixels: Pixels, options: EncodeOptions | undefined, onProgress?: Progress): Promise<Answer<PlainResult>>;
   probe(input: Input, limits?: Limits): Promise<Answer<Awaited<ReturnType<typeof probe>>>>;
-  decode(input: Input, options?: { autoOrient?: boolean; limits?: Limits }): Promise<Answer<DecodedImage>>;
+  decode(input: Input, options?: { autoOrient?: boolean; limits?: Limits; rgba8?: boolean }): Promise<Answer<DecodedImage>>;
   parseRule(rule: string): Promise<Answer<Awaited<ReturnType<typeof parseRule>>>>;
   psnr(a: Input, b: Input, limits?: Limits): Promise<Answer<number>>;
   setVariant(v: Variant | undefined): Promise<void>;
