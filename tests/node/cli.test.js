@@ -80,3 +80,12 @@ test('--rule applies a cloud rule (seed 003: 3924 x 2550 -> 923 x 600 HEIC); --m
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /INVALID_RULE.*position 11 \('rotate'\)/);
 });
+
+test('--rule with ignore-error/1 over the output limit keeps the original, under its own extension', () => {
+  const out = join(dir, 'big.heic');
+  const r = cli([PHOTO, '--rule', 'imageMogr2/thumbnail/!1000p/format/heif/ignore-error/1', '-o', out]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /warning: ignore-error\/1: OUTPUT_TOO_LARGE/);
+  assert.ok(!existsSync(out), 'JPEG bytes must not be written to a .heic name');
+  assert.ok(readFileSync(join(dir, 'big.original.jpg')).equals(readFileSync(PHOTO)));
+});

@@ -5,6 +5,7 @@
 // SPDX-License-Identifier: MIT
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -78,14 +79,17 @@ bool parse_uint(const std::string& s, uint64_t lo, uint64_t hi, uint64_t& out) {
   return true;
 }
 
+// True when `s` is one of `names` (the documented operations and formats advcompress names but does not do).
+bool listed(const std::string& s, std::initializer_list<const char*> names) {
+  return std::any_of(names.begin(), names.end(), [&](const char* n) { return s == n; });
+}
+
 // Output formats: ours, and the ones the clouds also write but that are not advanced compression.
 Result<Format> parse_output_format(const Token& t) {
   if (auto f = parse_format(t.text)) return *f;
-  static const char* const kOthers[] = {"jpg", "jpeg", "png", "gif", "bmp", "tpg", "tiff", "svgz", "avifs", "jxl"};
-  for (const char* o : kOthers)
-    if (t.text == o)
-      return rule_error("format '" + t.text + "' is not an advanced-compression format: advcompress writes heic "
-                        "(heif), avif or webp", t);
+  if (listed(t.text, {"jpg", "jpeg", "png", "gif", "bmp", "tpg", "tiff", "svgz", "avifs", "jxl"}))
+    return rule_error("format '" + t.text + "' is not an advanced-compression format: advcompress writes heic "
+                      "(heif), avif or webp", t);
   return rule_error("unknown format (expected heif, heic, avif or webp)", t);
 }
 
@@ -186,10 +190,9 @@ Status parse_quality_arg(const Token& op, const Token& arg, RulePlan& plan) {
 const char* const kMogrSupported = "format, quality, rquality, lquality, thumbnail, strip, auto-orient, ignore-error";
 
 bool is_known_mogr_op(const std::string& s) {
-  static const char* const kKnown[] = {"crop", "scrop", "rcrop", "cut", "iradius", "rradius", "rotate", "blur",
-                                       "bright", "contrast", "sharpen", "grayscale", "interlace", "gravity",
-                                       "size-limit", "minsize", "dpi", "pad", "color", "cgif", "tpg", "heif"};
-  return std::find_if(std::begin(kKnown), std::end(kKnown), [&](const char* k) { return s == k; }) != std::end(kKnown);
+  return listed(s, {"crop", "scrop", "rcrop", "cut", "iradius", "rradius", "rotate", "blur", "bright", "contrast",
+                    "sharpen", "grayscale", "interlace", "gravity", "size-limit", "minsize", "dpi", "pad", "color",
+                    "cgif", "tpg", "heif"});
 }
 
 Status parse_mogr(const std::vector<Token>& tokens, RulePlan& plan) {
@@ -235,10 +238,8 @@ Status parse_mogr(const std::vector<Token>& tokens, RulePlan& plan) {
 const char* const kOssSupported = "format, resize, quality, auto-orient";
 
 bool is_known_oss_action(const std::string& s) {
-  static const char* const kKnown[] = {"crop", "circle", "indexcrop", "rounded-corners", "rotate", "blur",
-                                       "bright", "contrast", "sharpen", "watermark", "interlace", "info",
-                                       "average-hue", "bright", "sharpen", "blur", "style"};
-  return std::find_if(std::begin(kKnown), std::end(kKnown), [&](const char* k) { return s == k; }) != std::end(kKnown);
+  return listed(s, {"crop", "circle", "indexcrop", "rounded-corners", "rotate", "blur", "bright", "contrast",
+                    "sharpen", "watermark", "interlace", "info", "average-hue", "style"});
 }
 
 // resize,[w_,h_,l_,s_,m_,p_,limit_,color_] (OSS "Resize images").
