@@ -43,6 +43,8 @@ for p in Storm Dune LadyBird; do   # three real photographs at 1280 px for the d
   [ -s "build/photos/$p-1280.jpg" ] || convert "/usr/share/backgrounds/mate/nature/$p.jpg" -resize 1280x \
     -quality 90 "build/photos/$p-1280.jpg"
 done
+# An animated GIF (Pillow's iss634.gif, 245 x 245, 42 frames) from the fixture cache (scripts/fetch-fixtures.sh).
+cp -u "$CACHE/fixtures/pillow/Tests/images/iss634.gif" build/photos/ 2>/dev/null || true
 [ -s build/photos/Elephants-12MP.jpg ] || convert /usr/share/backgrounds/mate/abstract/Elephants_5640x3172.jpg \
   -resize 4608x2592! -quality 92 build/photos/Elephants-12MP.jpg
 

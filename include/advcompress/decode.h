@@ -14,7 +14,7 @@
 
 namespace advcompress {
 
-/// Input container formats recognised by their signature. This module decodes kJpeg, kPng, kGif (still) and kBmp;
+/// Input container formats recognised by their signature. This module decodes kJpeg, kPng, kGif and kBmp;
 /// kWebp, kHeif and kAvif are decoded by the WebP / HEIC / AVIF modules (decode_webp, decode_heif); kTpg is
 /// recognised so that the error names it (UNSUPPORTED_FORMAT).
 enum class InputFormat { kUnknown, kJpeg, kPng, kGif, kBmp, kWebp, kHeif, kAvif, kTpg };
@@ -55,23 +55,53 @@ struct DecodeOptions {
   std::vector<ResizeSpec> resize;
 };
 
-/// Probes (limits first), then decodes to RGB/RGBA 8- or 16-bit with ICC/EXIF/XMP extracted. Grey and palette
-/// inputs become RGB(A); 16-bit PNG stays 16-bit; CMYK/YCCK JPEG becomes RGB (Adobe-inverted samples honoured,
-/// the CMYK ICC profile dropped). Then auto-orients and applies `options.resize`. Errors: those
-/// of probe(), those of plan_resize() (OUTPUT_TOO_LARGE before decoding), CORRUPT_INPUT for damaged data,
-/// OUT_OF_MEMORY when a pixel buffer cannot be allocated.
+/// Probes (limits first), then decodes (an animated GIF: its first frame, composited) to RGB/RGBA 8- or 16-bit with
+/// ICC/EXIF/XMP extracted. Grey and palette inputs become RGB(A); 16-bit PNG stays 16-bit; CMYK/YCCK JPEG becomes
+/// RGB (Adobe-inverted samples honoured, the CMYK ICC profile dropped). Then auto-orients and applies
+/// `options.resize`. Errors: those of probe(), those of plan_resize() (OUTPUT_TOO_LARGE before decoding),
+/// CORRUPT_INPUT for damaged data, OUT_OF_MEMORY when a pixel buffer cannot be allocated.
 Result<Image> decode(const uint8_t* data, size_t size, const DecodeOptions& options = DecodeOptions{});
 
-/// Decodes the primary image of a HEIF/HEIC or AVIF file with libheif (transformations applied) to RGB(A), 8-bit,
-/// or 16-bit for deeper sources. Lives in the HEIC and AVIF modules (wasm/src/heif_decode.cpp), whose libheif has
-/// the decoder: the HEIC module decodes HEVC, the AVIF module AV1. Errors: INPUT_TOO_LARGE,
-/// DIMENSIONS_TOO_LARGE (from the header sizes, before decoding), CORRUPT_INPUT, UNSUPPORTED_FORMAT,
-/// OUT_OF_MEMORY.
+/// decode() for every frame: an animated GIF gives all its frames, each composited onto the logical screen as a
+/// browser shows it (disposal "none"/"background"/"previous", transparency; the screen starts transparent; parts
+/// of a frame outside the screen are clipped), its delays (centiseconds x 10 = ms) and loop count; other inputs
+/// give one image. Orientation and `options.resize` apply to each frame. Errors as decode(); the total
+/// width x height x frames was checked against `limits.max_pixels` by probe() before decoding.
+Result<Frames> decode_frames(const uint8_t* data, size_t size, const DecodeOptions& options = DecodeOptions{});
+
+/// What decode() does after decoding, for images decoded elsewhere (HEIF/AVIF/WebP in their modules): rotates/flips
+/// per `orientation` (1–8, when options.auto_orient) and resets the EXIF tag to 1, then applies options.resize.
+/// Errors: OUTPUT_TOO_LARGE (plan_resize), OUT_OF_MEMORY.
+Status orient_and_resize(Image& image, uint8_t orientation, const DecodeOptions& options);
+
+/// Decodes the primary image of a HEIF/HEIC or AVIF file with libheif (irot/imir/clap applied) to RGB(A), 8-bit,
+/// or 16-bit for deeper sources, with its ICC profile, NCLX, EXIF (orientation reset to 1: the transformations are
+/// already applied, and HEIF says to ignore the EXIF tag) and XMP. Lives in the HEIC and AVIF modules
+/// (wasm/src/heif_decode.cpp), whose libheif has the decoder: the HEIC module decodes HEVC, the AVIF module AV1.
+/// Errors: INPUT_TOO_LARGE, DIMENSIONS_TOO_LARGE (from the header sizes, before decoding), CORRUPT_INPUT,
+/// UNSUPPORTED_FORMAT, OUT_OF_MEMORY.
 Result<Image> decode_heif(const uint8_t* data, size_t size, const Limits& limits = Limits{});
 
-/// Decodes a still WebP (lossy or lossless, alpha) with libwebp to RGB(A) 8-bit. Lives in the WebP module
-/// (wasm/src/webp_decode.cpp). Errors: INPUT_TOO_LARGE, DIMENSIONS_TOO_LARGE (from the header), CORRUPT_INPUT,
-/// UNSUPPORTED_FORMAT (animated), OUT_OF_MEMORY.
+/// Every top-level image of a HEIF/AVIF file (thumbnails, alpha and depth images excluded), in file order, with
+/// `primary_index` naming the primary one (pillow-heif's HeifFile). Limits: more than `limits.max_frames` images
+/// is TOO_MANY_FRAMES, more than `limits.max_pixels` pixels in total DIMENSIONS_TOO_LARGE, both from the
+/// headers before decoding. Errors otherwise as decode_heif().
+Result<Frames> decode_heif_frames(const uint8_t* data, size_t size, const Limits& limits = Limits{});
+
+/// probe() for HEIF/HEIC and AVIF, through libheif's reading of the boxes (no image data decoded; works for both
+/// codecs in either module): the primary image's size (after irot), bit depth and alpha; frame_count = top-level
+/// images. Limits as decode_heif_frames(). Lives in the HEIC and AVIF modules.
+Result<ProbeInfo> probe_heif(const uint8_t* data, size_t size, const Limits& limits = Limits{});
+
+/// Decodes a WebP (lossy or lossless, alpha; an animation: its first frame) with libwebp to RGB(A) 8-bit, with its
+/// ICC profile, EXIF and XMP (libwebp demux). Lives in the WebP module (wasm/src/webp_decode.cpp). Errors:
+/// INPUT_TOO_LARGE, DIMENSIONS_TOO_LARGE (from the header), TOO_MANY_FRAMES, CORRUPT_INPUT, OUT_OF_MEMORY.
 Result<Image> decode_webp(const uint8_t* data, size_t size, const Limits& limits = Limits{});
+
+/// Every frame of a WebP: an animation's frames composited onto the canvas (libwebp's WebPAnimDecoder: blending and
+/// disposal as the WebP container specifies) with their durations (ms) and loop count; a still WebP as one image.
+/// Limits from the headers before decoding: canvas width x height x frames vs `limits.max_pixels`, frames vs
+/// `limits.max_frames`. Errors as decode_webp().
+Result<Frames> decode_webp_frames(const uint8_t* data, size_t size, const Limits& limits = Limits{});
 
 }  // namespace advcompress

@@ -19,6 +19,7 @@ struct Encoded {
   uint32_t width = 0;         ///< pixels
   uint32_t height = 0;        ///< pixels
   uint8_t bit_depth = 8;      ///< coded bit depth
+  uint32_t frame_count = 1;   ///< images (HEIF/AVIF image items) or animation frames (WebP) written
 };
 
 /// Checks what every encoder checks first: options valid, output sides <= limits.max_output_side
@@ -33,5 +34,15 @@ Result<Encoded> encode_heif(const Image& image, const EncodeOptions& options, co
 /// WebP through libwebp (lossy or lossless; ICC/EXIF/XMP through libwebpmux). Errors as encode_heif();
 /// OUTPUT_TOO_LARGE also above WebP's own 16383 px limit.
 Result<Encoded> encode_webp(const Image& image, const EncodeOptions& options, const Limits& limits = Limits{});
+
+/// A multi-image HEIF (kHeic) or AVIF (kAvif): every image of `frames` as a top-level image item, each with its own
+/// size, alpha and metadata, `frames.primary_index` the primary image (pillow-heif `save(save_all=True,
+/// primary_index=...)`). Frame durations are not written: libheif 1.19 writes image items, not image sequences.
+/// Errors as encode_heif(); INVALID_OPTION when `frames` is empty or primary_index is out of range.
+Result<Encoded> encode_heif_frames(const Frames& frames, const EncodeOptions& options, const Limits& limits = Limits{});
+/// An animated WebP (libwebp's WebPAnimEncoder, lossy or lossless per `options`) from the frames of an animation,
+/// keeping their durations and loop count; ICC/EXIF/XMP of the first frame as the file's chunks. One image gives
+/// encode_webp(). Errors as encode_webp(); INVALID_OPTION when the frames differ in size or have no durations.
+Result<Encoded> encode_webp_frames(const Frames& frames, const EncodeOptions& options, const Limits& limits = Limits{});
 
 }  // namespace advcompress

@@ -40,4 +40,20 @@ struct Image {
   bool has_alpha() const { return channels == 4; }
 };
 
+/// The images of a multi-frame input, in file order: the frames of an animation (GIF, animated WebP), each
+/// composited onto the full canvas as a browser shows it, or the top-level image items of a multi-image HEIF/AVIF
+/// file (as pillow-heif's `HeifFile` lists them). A still input is one image.
+struct Frames {
+  std::vector<Image> images;
+  /// Display time of each image in milliseconds (one per image) for animations, as stored (a GIF delay of 0 stays
+  /// 0; browsers show such frames for 100 ms); empty when the source has no timing (stills, HEIF image items).
+  std::vector<uint32_t> durations_ms;
+  /// Times the animation plays in total, 0 = forever (WebP's ANIM loop count; a GIF's NETSCAPE2.0 repeat count
+  /// n becomes n + 1 and its absence 1, as libwebp's gif2webp maps them).
+  uint32_t loop_count = 0;
+  /// Index of the primary image in `images` (a HEIF file's `pitm`; 0 for animations and stills).
+  uint32_t primary_index = 0;
+  bool animated() const { return !durations_ms.empty(); }
+};
+
 }  // namespace advcompress

@@ -43,6 +43,15 @@ struct EncodeOptions {
   /// AVIF: libaom cpu-used 9-effort; WebP: method round(effort*6/9) (default method 6, "WebP M6" of OSS).
   int effort = -1;
   MetadataPolicy metadata = MetadataPolicy::kKeep;
+  /// NCLX written into HEIC/AVIF (ITU-T H.273 code points, 0–255): each one given replaces the source's value (or
+  /// the default: primaries 1 BT.709, transfer 13 sRGB, matrix 6 BT.601, full range), as pillow-heif 0.14's
+  /// `color_primaries`, `transfer_characteristics`, `matrix_coefficients`, `full_range_flag`. Primaries and transfer
+  /// only label the pixels (no conversion); the matrix and range are what the RGB -> YCbCr conversion uses.
+  /// Lossless needs matrix 0 (identity); matrix 0 needs 4:4:4. WebP has no NCLX (not accepted there).
+  std::optional<uint8_t> color_primaries;
+  std::optional<uint8_t> transfer_characteristics;
+  std::optional<uint8_t> matrix_coefficients;
+  std::optional<bool> full_range;
   /// Expert parameters passed to the codec by name: libheif encoder parameters (e.g. "x265:tune" = "ssim",
   /// "aom:tune" = "ssim", "preset", "tune", "speed"); for WebP, WebPConfig field names ("sns_strength" = "50").
   std::map<std::string, std::string> advanced;

@@ -97,6 +97,22 @@ test('pasting an image (Ctrl+V of a copied file) converts it too', async ({ page
   expect(errors).toEqual([]);
 });
 
+test('an animated GIF becomes an animated WebP: every frame kept (webpmux counts them)', async ({ page }) => {
+  test.skip(!existsSync(join(PHOTOS, 'iss634.gif')), 'the fixture cache has no iss634.gif (scripts/fetch-fixtures.sh)');
+  const errors = watch(page);
+  await page.goto(`${DEMO}?format=webp&compare=false`);
+  await dropFiles(page, ['iss634.gif']);
+  await waitDone(page, 1);
+  const row = page.locator('.card tbody tr').first();
+  await expect(row).toContainText(/WEBP( ★)? \(42 frames\)/);
+  await page.screenshot({ path: join(SHOTS, 'demo-animated.png'), fullPage: true });
+  const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('link', { name: /Download/ }).click()]);
+  const out = join(tmp, 'iss634.webp');
+  await download.saveAs(out);
+  expect(execFileSync('webpmux', ['-info', out], { encoding: 'utf8' })).toMatch(/Number of frames: 42/);
+  expect(errors).toEqual([]);
+});
+
 test('phone width: the page reflows to one column and stays usable', async ({ page }) => {
   const errors = watch(page);
   await page.setViewportSize({ width: 390, height: 844 });

@@ -359,14 +359,15 @@ TEST(Probe, TextFileIsUnrecognised) {
   EXPECT_NE(t.error().message.find("first bytes 00 01)"), std::string::npos) << t.error().message;
 }
 
+Bytes make_webp_header(uint32_t w, uint32_t h, uint8_t flags, int frames);
+
 TEST(Probe, RecognisedButUndecodableFormatsAreNamed) {
   struct Case {
     Bytes data;
     std::string message;
   } cases[] = {
-      {bytes_of(std::string("RIFF\x10\0\0\0WEBPVP8 ", 16)), "WebP input is not supported yet"},
-      {ftyp("heic", {"mif1"}), "HEIF input is not supported yet"},
-      {ftyp("avif", {"mif1"}), "AVIF input is not supported yet"},
+      {ftyp("heic", {"mif1"}), "HEIF is read by libheif in the HEIC and AVIF modules (probe_heif), not here"},
+      {ftyp("avif", {"mif1"}), "AVIF is read by libheif in the HEIC and AVIF modules (probe_heif), not here"},
       {bytes_of("TPG\x01\x00\x00"), "TPG (Tencent's proprietary format) cannot be decoded without Tencent's SDK"},
   };
   for (const auto& c : cases) {
@@ -376,6 +377,14 @@ TEST(Probe, RecognisedButUndecodableFormatsAreNamed) {
     auto d = decode(c.data.data(), c.data.size());
     EXPECT_ERROR(d, ErrorCode::kUnsupportedFormat);
   }
+  // WebP: probe() reads the header (the WebP module decodes the pixels).
+  const Bytes webp = make_webp_header(64, 32, 0x10, 0);
+  auto p = probe(webp.data(), webp.size());
+  ASSERT_OK(p);
+  EXPECT_EQ(p.value().width, 64u);
+  auto d = decode(webp.data(), webp.size());
+  EXPECT_ERROR(d, ErrorCode::kUnsupportedFormat);
+  EXPECT_NE(d.error().message.find("WebP module"), std::string::npos);
 }
 
 TEST(Probe, PngClaiming50000SquareIsRefusedFromItsHeader) {
@@ -1164,14 +1173,34 @@ TEST(DecodeGif, StillGifWithTransparencyBecomesRgba) {
         ASSERT_EQ(im.data[(size_t(y) * 6 + x) * 4 + c], expect[(x + y) % 4][c]) << x << "," << y;
 }
 
-TEST(DecodeGif, AnimatedGifIsCountedAndRefusedByName) {
+TEST(DecodeGif, AnimatedGifFramesAreCompositedWithDelays) {
   const Bytes gif = make_gif(8, 8, 3, true);
   auto p = probe(gif.data(), gif.size());
   ASSERT_OK(p);
   EXPECT_EQ(p.value().frame_count, 3u);
-  auto r = decode(gif.data(), gif.size());
-  EXPECT_ERROR(r, ErrorCode::kUnsupportedFormat);
-  EXPECT_NE(r.error().message.find("animated GIF (3 frames)"), std::string::npos);
+  auto r = decode_frames(gif.data(), gif.size());
+  ASSERT_OK(r);
+  const Frames& f = r.value();
+  ASSERT_EQ(f.images.size(), 3u);
+  EXPECT_EQ(f.durations_ms, (std::vector<uint32_t>{100, 100, 100}));  // delay 10 cs
+  EXPECT_EQ(f.loop_count, 1u);  // no NETSCAPE2.0 extension: played once
+  EXPECT_EQ(f.primary_index, 0u);
+  const uint8_t colour[4][4] = {{255, 0, 0, 255}, {0, 255, 0, 255}, {0, 0, 255, 255}, {0, 0, 0, 0}};
+  // Disposal "unspecified" keeps the canvas: a transparent pixel (index 3) shows the newest opaque one below.
+  for (int k = 0; k < 3; ++k) {
+    for (int y = 0; y < 8; ++y)
+      for (int x = 0; x < 8; ++x) {
+        int shown = 3;
+        for (int j = 0; j <= k; ++j)
+          if ((x + y + j) % 4 != 3) shown = (x + y + j) % 4;
+        for (int c = 0; c < 4; ++c)
+          ASSERT_EQ(f.images[size_t(k)].data[(size_t(y) * 8 + x) * 4 + c], colour[shown][c]) << k << ":" << x << "," << y;
+      }
+  }
+  // decode() gives the first frame, as viewers show the file before it plays.
+  auto first = decode(gif.data(), gif.size());
+  ASSERT_OK(first);
+  EXPECT_EQ(first.value().data, f.images[0].data);
 }
 
 TEST(DecodeGif, FrameAndPixelLimitsFromTheBlockStructure) {
@@ -1190,6 +1219,56 @@ TEST(DecodeGif, FrameAndPixelLimitsFromTheBlockStructure) {
   r = probe(bomb.data(), bomb.size());
   EXPECT_ERROR(r, ErrorCode::kDimensionsTooLarge);
   EXPECT_NE(r.error().message.find("50000"), std::string::npos);
+}
+
+// A WebP header written by hand (probe() reads chunk headers only): VP8X with the canvas size and flags, then
+// `frames` empty ANMF chunks.
+Bytes make_webp_header(uint32_t w, uint32_t h, uint8_t flags, int frames) {
+  Bytes b;
+  auto put = [&](const char* s) { b.insert(b.end(), s, s + 4); };
+  auto le = [&](uint32_t v, int n) { for (int i = 0; i < n; ++i) b.push_back(i < 4 ? uint8_t(v >> (8 * i)) : 0); };
+  put("RIFF");
+  le(0, 4);
+  put("WEBP");
+  put("VP8X");
+  le(10, 4);
+  b.push_back(flags);
+  le(0, 3);
+  le(w - 1, 3);
+  le(h - 1, 3);
+  for (int i = 0; i < frames; ++i) {
+    put("ANMF");
+    le(16, 4);
+    le(0, 16);
+  }
+  const uint32_t riff = uint32_t(b.size() - 8);
+  for (int i = 0; i < 4; ++i) b[4 + size_t(i)] = uint8_t(riff >> (8 * i));
+  return b;
+}
+
+TEST(ProbeWebp, CanvasFlagsAndFramesFromTheChunkHeaders) {
+  const Bytes anim = make_webp_header(245, 200, 0x12, 42);  // alpha + animation
+  auto p = probe(anim.data(), anim.size());
+  ASSERT_OK(p);
+  EXPECT_EQ(p.value().format, InputFormat::kWebp);
+  EXPECT_EQ(p.value().width, 245u);
+  EXPECT_EQ(p.value().height, 200u);
+  EXPECT_EQ(p.value().frame_count, 42u);
+  EXPECT_TRUE(p.value().has_alpha);
+  Limits l;
+  l.max_frames = 41;
+  EXPECT_ERROR(probe(anim.data(), anim.size(), l), ErrorCode::kTooManyFrames);
+  l = Limits{};
+  l.max_pixels = 245 * 200 * 41;
+  auto r = probe(anim.data(), anim.size(), l);
+  EXPECT_ERROR(r, ErrorCode::kDimensionsTooLarge);
+  EXPECT_NE(r.error().message.find("42 frames"), std::string::npos) << r.error().message;
+  // A bomb: 30 bytes claiming a 50000 x 50000 canvas.
+  const Bytes bomb = make_webp_header(50000, 50000, 0, 0);
+  r = probe(bomb.data(), bomb.size());
+  EXPECT_ERROR(r, ErrorCode::kDimensionsTooLarge);
+  EXPECT_NE(r.error().message.find("50000"), std::string::npos);
+  for (size_t n : {size_t(12), size_t(20), size_t(24)}) EXPECT_FALSE(probe(bomb.data(), n).ok()) << n;
 }
 
 TEST(DecodeGif, TruncatedAndDamagedAreTypedErrors) {

@@ -50,6 +50,30 @@ TEST(Options, LosslessNeeds444) {
   EXPECT_TRUE(validate_options(o).ok());
 }
 
+TEST(Options, NclxOverridesAreHeifOnlyAndConsistent) {
+  EncodeOptions o;
+  o.color_primaries = 9;
+  o.transfer_characteristics = 16;
+  o.matrix_coefficients = 9;
+  o.full_range = false;
+  EXPECT_TRUE(validate_options(o).ok());  // BT.2020 PQ, limited range: a valid HEIC label
+  o.format = Format::kWebp;
+  auto s = validate_options(o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("WebP"), std::string::npos);
+  o = EncodeOptions{};
+  o.lossless = true;
+  o.matrix_coefficients = 6;
+  s = validate_options(o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("matrixCoefficients"), std::string::npos);
+  o = EncodeOptions{};
+  o.matrix_coefficients = 0;  // identity with subsampled chroma: not a valid combination
+  EXPECT_FALSE(validate_options(o).ok());
+  o.chroma = Chroma::k444;
+  EXPECT_TRUE(validate_options(o).ok());
+}
+
 TEST(Options, FormatNames) {
   EXPECT_EQ(parse_format("heif"), Format::kHeic);
   EXPECT_EQ(parse_format("heic"), Format::kHeic);

@@ -57,7 +57,7 @@ test('bad input: exit 1 with the typed error code; usage error: exit 2', () => {
 test('--help documents every flag', () => {
   const r = cli(['--help']);
   assert.equal(r.status, 0);
-  for (const f of ['--format', '--quality', '--lossless', '--effort', '--chroma', '--bit-depth', '--strip', '--no-auto-orient', '--output', '--variant', '--version'])
+  for (const f of ['--format', '--quality', '--lossless', '--effort', '--chroma', '--bit-depth', '--strip', '--no-auto-orient', '--output', '--variant', '--version', '--no-save-all', '--primary-index', '--max-width', '--rule'])
     assert.ok(r.stdout.includes(f), f);
 });
 
@@ -88,4 +88,20 @@ test('--rule with ignore-error/1 over the output limit keeps the original, under
   assert.match(r.stderr, /warning: ignore-error\/1: OUTPUT_TOO_LARGE/);
   assert.ok(!existsSync(out), 'JPEG bytes must not be written to a .heic name');
   assert.ok(readFileSync(join(dir, 'big.original.jpg')).equals(readFileSync(PHOTO)));
+});
+
+test('an animated GIF: every frame by default (the table says how many), --no-save-all / --primary-index one', async () => {
+  const { fixturesDir, fixturesSkipReason } = await import('./fixtures.js');
+  if (fixturesSkipReason()) return;
+  const gif = join(fixturesDir(), 'pillow/Tests/images/dispose_prev.gif');  // 100 x 100, 5 frames
+  const out = join(dir, 'anim.webp');
+  let r = cli([gif, '-f', 'webp', '-o', out]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /100x100 x 5 frames/);
+  assert.match(spawnSync('webpmux', ['-info', out], { encoding: 'utf8' }).stdout, /Number of frames: 5/);
+  r = cli([gif, '-f', 'heic', '--no-save-all', '--primary-index=-1', '-o', join(dir, 'last.heic')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, /frames/);
+  assert.equal(spawnSync('heif-info', [join(dir, 'last.heic')], { encoding: 'utf8' }).stdout.match(/^image:/gm).length, 1);
+  assert.match(cli([gif, '--primary-index', 'x']).stderr, /--primary-index expects an integer/);
 });

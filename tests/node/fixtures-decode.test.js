@@ -1,14 +1,15 @@
 // Every real fixture file (scripts/fetch-fixtures.sh) through our decoders: what Debian's tools decode, we decode at
 // the same size; what they call corrupt gives a typed AdvcompressError (or decodes, as libpng does for damage in
-// ancillary chunks only), never a crash, an untyped exception or a hang. Formats whose decoders are still to come
-// (animated GIF and WebP, RLE BMP) must be refused by name with UNSUPPORTED_FORMAT, not misread.
+// ancillary chunks only), never a crash, an untyped exception or a hang. Every frame is decoded (decodeFrames: all
+// frames of animations, all top-level images of HEIF files). What we do not decode (RLE BMP) must be refused by name
+// with UNSUPPORTED_FORMAT, not misread.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixturesDir } from './fixtures.js';
 import { psnr, tmp } from './helpers.js';
-import { decode, AdvcompressError } from 'advcompress/heic';
+import { decode, decodeFrames, AdvcompressError } from 'advcompress/heic';
 import { fixturesSkipReason, loadFixtures } from './fixtures.js';
 
 const skip = fixturesSkipReason() || false;
@@ -21,7 +22,8 @@ async function tryDecode(f) {
   let timer;
   const deadline = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('timeout (20 s)')), 20000); });
   try {
-    return { image: await Promise.race([decode(bytes, { autoOrient: false }), deadline]) };
+    const all = await Promise.race([decodeFrames(bytes, { autoOrient: false }), deadline]);
+    return { image: all.frames[all.primaryIndex], frames: all.frames.length };
   } catch (e) {
     return { error: e };
   } finally {
@@ -38,11 +40,17 @@ const LIBRARY_STRICTER = new Map([
   ['pillow/Tests/images/test_extents_transparency.gif', 'giflib: record after the image'],
   ['gdk-pixbuf/tests/test-images/gif-test-suite/max-codes.gif', 'giflib: LZW stream past the last code'],
   ['pillow/Tests/images/bmp/q/pal8os2v2-16.bmp', 'stb_image: 16-byte OS/2 2.x header'],
+  ['vips/test/test-suite/images/garden.gif', 'giflib: a bad record in frame data (ImageMagick keeps the frames before it)'],
+  ['vips/test/test-suite/images/invalid_multiframe.gif', 'giflib: a bad record after the first frames'],
+  // Refused by design: a GIF frame without any colour table has no colours (GIF89a leaves them to "the decoder";
+  // Pillow invents a grey ramp, browsers draw nothing): CORRUPT_INPUT rather than invented pixels.
+  ['pillow/Tests/images/no_palette.gif', 'no colour table'],
+  ['pillow/Tests/images/no_palette_after_rgb.gif', 'no colour table in the second frame'],
 ]);
 
 const groups = [
-  ['jpeg', 'JPEG (libjpeg-turbo)'], ['png', 'PNG (libpng)'], ['heif', 'HEIF/HEIC primary image (libheif + libde265)'],
-  ['avif', 'AVIF primary image (libheif + libaom)'], ['webp', 'still WebP (libwebp)'], ['gif', 'still GIF (giflib)'],
+  ['jpeg', 'JPEG (libjpeg-turbo)'], ['png', 'PNG (libpng)'], ['heif', 'HEIF/HEIC images (libheif + libde265)'],
+  ['avif', 'AVIF images (libheif + libaom)'], ['webp', 'WebP (libwebp, demux)'], ['gif', 'GIF (giflib)'],
   ['bmp', 'BMP (stb_image)'],
 ];
 
@@ -58,8 +66,7 @@ for (const [format, what] of groups) {
       if (r.error && !(r.error instanceof AdvcompressError)) { problems.push(`${name}: untyped ${r.error}`); continue; }
       if (r.error) {
         tally.typed++;
-        // A file the tools decode must decode here too, except for what we refuse by design (12-bit JPEG,
-        // animated WebP) or a limit, and HEIF item types our libheif build lacks (uncompressed, JPEG 2000).
+        // A file the tools decode must decode here too, except for what we refuse by design (12-bit JPEG) or a limit, and HEIF item types our libheif build lacks (uncompressed, JPEG 2000).
         // Also when the tools decoded it only with "Corrupt JPEG data" warnings (djpeg exits 2): lost data is
         // CORRUPT_INPUT here by design, never a silently damaged image.
         const warned = r.error.code === 'CORRUPT_INPUT' && /Corrupt JPEG data|premature end/i.test(f.note);
@@ -72,6 +79,8 @@ for (const [format, what] of groups) {
       if (f.status === 'corrupt') tally.corruptDecoded++;
       if (f.status === 'decodable' && f.width && f.height && (r.image.width !== f.width || r.image.height !== f.height))
         problems.push(`${name}: ${r.image.width}x${r.image.height}, the tools say ${f.width}x${f.height}`);
+      if (f.status === 'decodable' && f.format !== 'heif' && f.format !== 'avif' && Number(f.frames) > 0 && r.frames !== Number(f.frames))
+        problems.push(`${name}: ${r.frames} frames, the tools say ${f.frames}`);
     }
     console.log(`${what}: ${files.length} files, ${tally.decoded} decoded (${tally.corruptDecoded} of them marked corrupt by the tools), ${tally.typed} typed errors`);
     assert.deepEqual(problems, []);

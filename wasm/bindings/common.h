@@ -10,8 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "advcompress/decode.h"
 #include "advcompress/image.h"
 #include "advcompress/options.h"
+#include "advcompress/orientation.h"
 #include "advcompress/result.h"
 
 namespace advcompress::bind {
@@ -34,8 +36,9 @@ inline val bytes_to(const std::vector<uint8_t>& bytes) {
   return val::global("Uint8Array").new_(emscripten::typed_memory_view(bytes.size(), bytes.data()));
 }
 
-/// {data: Uint8Array, width, height, channels, bytesPerSample, sourceBitDepth, icc?, exif?, xmp?, nclx?}: decoded
-/// pixels as every module returns them (16-bit samples as little-endian byte pairs in `data`).
+/// {data: Uint8Array, width, height, channels, bytesPerSample, sourceBitDepth, icc?, exif?, xmp?, nclx?,
+/// orientation?}: decoded pixels as every module returns them (16-bit samples as little-endian byte pairs in
+/// `data`); `orientation` (1–8) is the EXIF tag as it stands in `exif` (1 once applied).
 inline val image_value(const Image& im) {
   val v = val::object();
   v.set("data", bytes_to(im.data));
@@ -45,7 +48,10 @@ inline val image_value(const Image& im) {
   v.set("bytesPerSample", im.bytes_per_sample);
   v.set("sourceBitDepth", im.source_bit_depth);
   if (!im.meta.icc.empty()) v.set("icc", bytes_to(im.meta.icc));
-  if (!im.meta.exif.empty()) v.set("exif", bytes_to(im.meta.exif));
+  if (!im.meta.exif.empty()) {
+    v.set("exif", bytes_to(im.meta.exif));
+    v.set("orientation", exif_orientation(im.meta.exif.data(), im.meta.exif.size()));
+  }
   if (!im.meta.xmp.empty()) v.set("xmp", bytes_to(im.meta.xmp));
   if (im.meta.nclx) {
     val n = val::object();
@@ -55,6 +61,36 @@ inline val image_value(const Image& im) {
     n.set("fullRange", im.meta.nclx->full_range);
     v.set("nclx", n);
   }
+  return v;
+}
+
+/// {frames: image_value[], durations: number[] (ms; empty when the source has no timing), loopCount (0 = forever),
+/// primaryIndex}: every image of a multi-frame input.
+inline val frames_value(const Frames& f) {
+  val list = val::array();
+  for (const Image& im : f.images) list.call<void>("push", image_value(im));
+  val durations = val::array();
+  for (uint32_t d : f.durations_ms) durations.call<void>("push", d);
+  val v = val::object();
+  v.set("frames", list);
+  v.set("durations", durations);
+  v.set("loopCount", f.loop_count);
+  v.set("primaryIndex", f.primary_index);
+  return v;
+}
+
+/// {format, width, height, frameCount, bitDepth, hasAlpha, orientation, quality?}: probe()'s answer (web/src/api.ts
+/// ProbeResult); `format` is the input format's id ("jpeg", "heif", ...).
+inline val probe_value(const ProbeInfo& p, const char* format) {
+  val v = val::object();
+  v.set("format", std::string(format));
+  v.set("width", p.width);
+  v.set("height", p.height);
+  v.set("frameCount", p.frame_count);
+  v.set("bitDepth", p.bit_depth);
+  v.set("hasAlpha", p.has_alpha);
+  v.set("orientation", p.orientation);
+  if (p.quality) v.set("quality", p.quality);
   return v;
 }
 
@@ -128,6 +164,19 @@ struct Reader {
     if (metadata == "keep") e.metadata = MetadataPolicy::kKeep;
     else if (metadata == "strip") e.metadata = MetadataPolicy::kStrip;
     else set_error(fail(ErrorCode::kInvalidOption, "Expected keep or strip for metadata but received " + metadata));
+    auto code_point = [&](const char* k) -> std::optional<uint8_t> {
+      if (!has(o, k)) return std::nullopt;
+      const double v = num(o, k, 0);
+      if (v < 0 || v > 255 || v != double(int(v))) {
+        set_error(fail(ErrorCode::kInvalidOption, std::string("Expected an integer between 0 and 255 for ") + k));
+        return std::nullopt;
+      }
+      return uint8_t(v);
+    };
+    e.color_primaries = code_point("colorPrimaries");
+    e.transfer_characteristics = code_point("transferCharacteristics");
+    e.matrix_coefficients = code_point("matrixCoefficients");
+    if (has(o, "fullRange")) e.full_range = boolean(o, "fullRange", true);
     if (has(o, "advanced")) {
       val adv = o["advanced"];
       val keys = val::global("Object").call<val>("keys", adv);
@@ -166,6 +215,27 @@ struct Reader {
       im.meta.nclx = c;
     }
     return im;
+  }
+  /// Frames from (frames: Array<{data, ...PixelInfo}>, animation: {durations?: number[] (ms), loopCount?,
+  /// primaryIndex?}).
+  Frames frames(const val& list, const val& anim) {
+    Frames f;
+    if (!list.isArray()) { type_error("frames", "an array of pixel buffers"); return f; }
+    const int n = list["length"].as<int>();
+    for (int i = 0; i < n && !error; ++i) f.images.push_back(image(list[i]["data"], list[i]));
+    if (has(anim, "durations")) {
+      val d = anim["durations"];
+      if (!d.isArray()) type_error("durations", "an array of milliseconds");
+      else
+        for (int i = 0, m = d["length"].as<int>(); i < m; ++i) {
+          const double ms = d[i].isNumber() ? d[i].as<double>() : -1;
+          if (ms < 0 || ms > 1e9) { type_error("durations", "whole milliseconds >= 0"); break; }
+          f.durations_ms.push_back(uint32_t(ms));
+        }
+    }
+    f.loop_count = uint32_t(num(anim, "loopCount", 0));
+    f.primary_index = uint32_t(num(anim, "primaryIndex", 0));
+    return f;
   }
 };
 

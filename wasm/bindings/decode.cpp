@@ -1,5 +1,6 @@
 // advcompress — entry point of the decode module (libjpeg-turbo, libpng + zlib, stb_image_resize2): probe, decode
-// (with resize steps), and the codec-free cloud-rule parser (parseRule, resolveQuality).
+// (with resize steps), decodeFrames (animated GIF), transform (orientation + resize of pixels decoded elsewhere),
+// and the codec-free cloud-rule parser (parseRule, resolveQuality).
 // SPDX-License-Identifier: MIT
 #include <iterator>
 
@@ -13,18 +14,6 @@ using advcompress::bind::error_value;
 
 namespace {
 
-val probe_info(const advcompress::ProbeInfo& p) {
-  val v = val::object();
-  v.set("format", std::string(advcompress::input_format_name(p.format)));
-  v.set("width", p.width);
-  v.set("height", p.height);
-  v.set("frameCount", p.frame_count);
-  v.set("bitDepth", p.bit_depth);
-  v.set("hasAlpha", p.has_alpha);
-  v.set("orientation", p.orientation);
-  if (p.quality) v.set("quality", p.quality);
-  return v;
-}
 
 constexpr const char* kModeNames[] = {"fit", "cover", "fill", "pad", "exact", "scale", "area"};
 static_assert(sizeof(kModeNames) / sizeof(kModeNames[0]) == size_t(advcompress::ResizeMode::kArea) + 1,
@@ -144,14 +133,11 @@ val probe(val bytes, val limits) {
   if (rd.error) return error_value(*rd.error);
   auto r = advcompress::probe(data.data(), data.size(), l);
   if (!r) return error_value(r.error());
-  return probe_info(r.value());
+  return advcompress::bind::probe_value(r.value(), advcompress::input_format_name(r.value().format));
 }
 
-/// decode(bytes: Uint8Array, options?: {autoOrient?: boolean, limits?: Limits, resize?: ResizeStep[]})
-///   -> {data: Uint8Array, width, height, channels, bytesPerSample, sourceBitDepth, icc?, exif?, xmp?, nclx?}
-///      | {error}. 16-bit samples are little-endian byte pairs in `data`.
-val decode(val bytes, val options) {
-  Reader rd;
+/// DecodeOptions from {autoOrient?: boolean, limits?: Limits, resize?: ResizeStep[]}.
+advcompress::DecodeOptions read_decode_options(Reader& rd, const val& options) {
   advcompress::DecodeOptions o;
   o.auto_orient = rd.boolean(options, "autoOrient", true);
   if (advcompress::bind::has(options, "limits")) o.limits = rd.limits(options["limits"]);
@@ -161,6 +147,15 @@ val decode(val bytes, val options) {
     else
       for (int i = 0, n = steps["length"].as<int>(); i < n; ++i) o.resize.push_back(read_resize(rd, steps[i]));
   }
+  return o;
+}
+
+/// decode(bytes: Uint8Array, options?: {autoOrient?: boolean, limits?: Limits, resize?: ResizeStep[]})
+///   -> {data: Uint8Array, width, height, channels, bytesPerSample, sourceBitDepth, icc?, exif?, xmp?, nclx?}
+///      | {error}. 16-bit samples are little-endian byte pairs in `data`. An animated GIF: its first frame.
+val decode(val bytes, val options) {
+  Reader rd;
+  const advcompress::DecodeOptions o = read_decode_options(rd, options);
   const auto data = rd.bytes(bytes, "input");
   if (rd.error) return error_value(*rd.error);
   auto r = advcompress::decode(data.data(), data.size(), o);
@@ -168,36 +163,40 @@ val decode(val bytes, val options) {
   return advcompress::bind::image_value(r.value());
 }
 
-/// resize(pixels: Uint8Array, info: PixelInfo, steps: ResizeStep[], limits?: Limits) -> pixels | {error}: resize
-/// steps on pixels decoded elsewhere (HEIF/AVIF inputs come from the HEIC/AVIF modules' decode()).
-val resize(val pixels, val info, val steps, val limits) {
+/// decodeFrames(bytes: Uint8Array, options?: as decode) -> {frames: pixels[], durations: number[] (ms),
+///   loopCount, primaryIndex} | {error}: every frame of an animated GIF (composited), one image otherwise.
+val decode_frames(val bytes, val options) {
   Reader rd;
-  const advcompress::Limits l = rd.limits(limits);
-  advcompress::Image im = rd.image(pixels, info);
-  std::vector<advcompress::ResizeSpec> specs;
-  if (!steps.isArray()) rd.type_error("resize", "an array of resize steps");
-  else
-    for (int i = 0, n = steps["length"].as<int>(); i < n; ++i) specs.push_back(read_resize(rd, steps[i]));
+  const advcompress::DecodeOptions o = read_decode_options(rd, options);
+  const auto data = rd.bytes(bytes, "input");
   if (rd.error) return error_value(*rd.error);
-  if (im.data.size() != im.row_bytes() * im.height || (im.channels != 3 && im.channels != 4))
-    return error_value(advcompress::fail(advcompress::ErrorCode::kInvalidOption, "resize: malformed pixel buffer"));
-  for (const auto& spec : specs) {
-    auto plan = advcompress::plan_resize(spec, im.width, im.height, l);
-    if (!plan) return error_value(plan.error());
-    if (plan.value().identity(im.width, im.height)) continue;
-    auto r = advcompress::resize_image(im, plan.value());
-    if (!r) return error_value(r.error());
-    im = std::move(r.value());
-  }
-  return advcompress::bind::image_value(im);
+  auto r = advcompress::decode_frames(data.data(), data.size(), o);
+  if (!r) return error_value(r.error());
+  return advcompress::bind::frames_value(r.value());
 }
 
+/// transform(pixels: Uint8Array, info: PixelInfo, options?: {orientation?: 1-8, autoOrient?, resize?, limits?})
+///   -> pixels | {error}: what decode() does after decoding, on pixels decoded elsewhere (HEIF/AVIF/WebP inputs
+///   come from the HEIC/AVIF/WebP modules): EXIF `orientation` applied and reset, then the resize steps.
+val transform(val pixels, val info, val options) {
+  Reader rd;
+  const advcompress::DecodeOptions o = read_decode_options(rd, options);
+  const int orientation = rd.integer(options, "orientation", 1);
+  advcompress::Image im = rd.image(pixels, info);
+  if (rd.error) return error_value(*rd.error);
+  if (im.data.size() != im.row_bytes() * im.height || (im.channels != 3 && im.channels != 4))
+    return error_value(advcompress::fail(advcompress::ErrorCode::kInvalidOption, "transform: malformed pixel buffer"));
+  if (auto st = advcompress::orient_and_resize(im, uint8_t(orientation >= 1 && orientation <= 8 ? orientation : 1), o); !st)
+    return error_value(st.error());
+  return advcompress::bind::image_value(im);
+}
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(advcompress_decode) {
-  function("resize", &resize);
+  function("transform", &transform);
   function("probe", &probe);
   function("decode", &decode);
+  function("decodeFrames", &decode_frames);
   function("parseRule", &parse_rule);
   function("resolveQuality", &resolve_quality);
 }

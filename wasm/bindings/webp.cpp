@@ -18,9 +18,16 @@ EMSCRIPTEN_BINDINGS(advcompress_webp) {
   /// encode(pixels: Uint8Array, info: PixelInfo, options: EncodeOptions, limits?: Limits)
   ///   -> {data: Uint8Array, width, height, bitDepth} | {error: {code, subcode, message}}.
   /// WebP (lossy or lossless, method 6 by default); options.format must be "webp".
-  function("encode", &advcompress::bind::encode_entry<advcompress::encode_webp>);
+  function("encode", advcompress::bind::encode_image_entry<advcompress::encode_webp>);
   /// decode(bytes: Uint8Array, limits?: Limits) -> {data, width, height, channels, bytesPerSample, ...} | {error}:
   /// a still WebP (previews and quality figures of what encode() wrote).
-  function("decode", &advcompress::bind::decode_entry<advcompress::decode_webp>);
+  function("decode", advcompress::bind::decode_entry<advcompress::decode_webp>);
+  /// encodeFrames(frames: Array<pixels & PixelInfo>, animation: {durations?, loopCount?, primaryIndex?}, options,
+  ///   limits?) -> {data, width, height, bitDepth, quality, frameCount} | {error}: an animated WebP keeping
+  ///   durations and loop count.
+  function("encodeFrames", advcompress::bind::encode_frames_entry<advcompress::encode_webp_frames>);
+  /// decodeFrames(bytes: Uint8Array, limits?: Limits) -> {frames, durations, loopCount, primaryIndex} | {error}:
+  /// every frame of a WebP (an animation composited by libwebp demux), durations, loop count, metadata.
+  function("decodeFrames", advcompress::bind::decode_frames_entry<advcompress::decode_webp_frames>);
   function("codecInfo", &codec_info);
 }

@@ -312,6 +312,59 @@ Result<ProbeInfo> probe_png(const uint8_t* d, size_t size, const Limits& limits)
 // Logical screen size (a decompression bomb is refused here, before any frame is looked at), then the block
 // structure walked without decoding (sub-blocks skipped): frame count (TOO_MANY_FRAMES as soon as it passes the
 // limit), transparency from the graphic control extensions; width x height x frames checked at the end.
+// WebP: the RIFF chunks are walked (no decoding): VP8X gives the canvas and flags, VP8/VP8L the size of a simple
+// file, ANMF chunks are counted for an animation, EXIF gives the orientation.
+Result<ProbeInfo> probe_webp(const uint8_t* d, size_t size, const Limits& limits) {
+  ProbeInfo info;
+  info.format = InputFormat::kWebp;
+  if (size < 20) return corrupt("WebP is truncated in its header (" + std::to_string(size) + " bytes)");
+  const size_t end = std::min(size, size_t(le32(d + 4)) + 8);
+  size_t pos = 12;
+  bool have_size = false;
+  uint32_t frames = 0;
+  while (pos + 8 <= end) {
+    const uint8_t* c = d + pos;
+    const size_t len = le32(c + 4);
+    const uint8_t* body = c + 8;
+    const size_t avail = std::min(len, end - pos - 8);
+    if (std::memcmp(c, "VP8X", 4) == 0 && avail >= 10) {
+      info.has_alpha = (body[0] & 0x10) != 0;
+      info.width = (uint32_t(body[4]) | uint32_t(body[5]) << 8 | uint32_t(body[6]) << 16) + 1;
+      info.height = (uint32_t(body[7]) | uint32_t(body[8]) << 8 | uint32_t(body[9]) << 16) + 1;
+      have_size = true;
+    } else if (std::memcmp(c, "VP8 ", 4) == 0 && !have_size) {
+      if (avail < 10 || body[3] != 0x9d || body[4] != 0x01 || body[5] != 0x2a)
+        return corrupt("WebP VP8 frame header is damaged");
+      info.width = le16(body + 6) & 0x3fff;
+      info.height = le16(body + 8) & 0x3fff;
+      have_size = true;
+    } else if (std::memcmp(c, "VP8L", 4) == 0 && !have_size) {
+      if (avail < 5 || body[0] != 0x2f) return corrupt("WebP VP8L header is damaged");
+      const uint32_t bits = le32(body + 1);
+      info.width = (bits & 0x3fff) + 1;
+      info.height = ((bits >> 14) & 0x3fff) + 1;
+      info.has_alpha = (bits >> 28) & 1;
+      have_size = true;
+    } else if (std::memcmp(c, "ANMF", 4) == 0) {
+      if (++frames > limits.max_frames)
+        return fail(ErrorCode::kTooManyFrames, "WebP input has more than " + std::to_string(limits.max_frames) +
+                                                   " frames; the limit is " + std::to_string(limits.max_frames) +
+                                                   " frames");
+    } else if (std::memcmp(c, "EXIF", 4) == 0) {
+      const uint8_t* e = body;
+      size_t n = avail;
+      if (n >= 6 && std::memcmp(e, "Exif\0\0", 6) == 0) e += 6, n -= 6;
+      info.orientation = exif_orientation(e, n);
+    }
+    if (len > end - pos - 8) break;  // truncated chunk: what was read stands, the decoder reports the damage
+    pos += 8 + len + (len & 1);
+  }
+  if (!have_size || info.width == 0 || info.height == 0) return corrupt("WebP has no image header");
+  info.frame_count = std::max<uint32_t>(frames, 1);
+  if (Status s = check_dimensions(info, limits); !s) return s.error();
+  return info;
+}
+
 Result<ProbeInfo> probe_gif(const uint8_t* d, size_t size, const Limits& limits) {
   ProbeInfo info;
   info.format = InputFormat::kGif;
@@ -861,11 +914,11 @@ Result<ProbeInfo> probe(const uint8_t* data, size_t size, const Limits& limits) 
     case InputFormat::kBmp:
       return probe_bmp(data, size, limits);
     case InputFormat::kWebp:
-      return fail(ErrorCode::kUnsupportedFormat, "WebP input is not supported yet");
+      return probe_webp(data, size, limits);
     case InputFormat::kHeif:
-      return fail(ErrorCode::kUnsupportedFormat, "HEIF input is not supported yet");
     case InputFormat::kAvif:
-      return fail(ErrorCode::kUnsupportedFormat, "AVIF input is not supported yet");
+      return fail(ErrorCode::kUnsupportedFormat,
+                  std::string(display_name(f)) + " is read by libheif in the HEIC and AVIF modules (probe_heif), not here");
     case InputFormat::kTpg:
       return fail(ErrorCode::kUnsupportedFormat,
                   "TPG (Tencent's proprietary format) cannot be decoded without Tencent's SDK");
@@ -876,13 +929,45 @@ Result<ProbeInfo> probe(const uint8_t* data, size_t size, const Limits& limits) 
               "unrecognised input (first bytes " + first_bytes_hex(data, size) + "); JPEG, PNG, GIF, BMP are supported here (HEIC, AVIF, WebP through their modules)");
 }
 
-Result<Image> decode(const uint8_t* data, size_t size, const DecodeOptions& options) {
+Status orient_and_resize(Image& im, uint8_t orientation, const DecodeOptions& options) try {
+  if (options.auto_orient) {
+    if (orientation >= 2 && orientation <= 8) {
+      // 5–8 need a second pixel buffer of the same size.
+      if (orientation >= 5) {
+        void* probe_mem = std::malloc(im.data.size());
+        if (probe_mem == nullptr) return out_of_memory("rotating the image", im.data.size());
+        std::free(probe_mem);
+      }
+      apply_orientation(im, orientation);
+    }
+    // The pixels are now upright: whatever the tag said (even a value out of range), it now says 1.
+    if (!im.meta.exif.empty()) exif_reset_orientation(im.meta.exif);
+  }
+  uint32_t w = im.width, h = im.height;
+  for (const ResizeSpec& spec : options.resize) {
+    Result<ResizePlan> plan = plan_resize(spec, w, h, options.limits);
+    if (!plan) return plan.error();
+    w = plan.value().out_width;
+    h = plan.value().out_height;
+    if (plan.value().identity(im.width, im.height)) continue;
+    Result<Image> resized = resize_image(im, plan.value());
+    if (!resized) return resized.error();
+    im = std::move(resized.value());
+  }
+  return Ok{};
+} catch (const std::bad_alloc&) {
+  return fail(ErrorCode::kOutOfMemory, "out of memory while orienting or resizing");
+}
+
+namespace {
+
+// decode() and decode_frames(): probe, plan, decode up to `max_frames` frames, orient and resize each.
+Result<Frames> decode_impl(const uint8_t* data, size_t size, const DecodeOptions& options, uint32_t max_frames) {
   try {
     Result<ProbeInfo> p = probe(data, size, options.limits);
     if (!p) return p.error();
     const ProbeInfo& info = p.value();
     // Plan every resize step from the header sizes first: an impossible output costs no decoding.
-    std::vector<ResizePlan> plans;
     {
       const bool swap = options.auto_orient && info.orientation >= 5 && info.orientation <= 8;
       uint32_t w = swap ? info.height : info.width, h = swap ? info.width : info.height;
@@ -891,40 +976,41 @@ Result<Image> decode(const uint8_t* data, size_t size, const DecodeOptions& opti
         if (!plan) return plan.error();
         w = plan.value().out_width;
         h = plan.value().out_height;
-        plans.push_back(plan.value());
       }
     }
-    Result<Image> r = info.format == InputFormat::kJpeg  ? decode_jpeg(data, size, info)
-                      : info.format == InputFormat::kGif ? detail::decode_gif(data, size, info)
-                      : info.format == InputFormat::kBmp ? detail::decode_bmp(data, size, info)
-                                                         : decode_png(data, size, info, options.limits);
-    if (!r) return r;
-    Image& im = r.value();
-    if (options.auto_orient) {
-      if (info.orientation >= 2 && info.orientation <= 8) {
-        // 5–8 need a second pixel buffer of the same size.
-        if (info.orientation >= 5) {
-          void* probe_mem = std::malloc(im.data.size());
-          if (probe_mem == nullptr) return out_of_memory("rotating the image", im.data.size());
-          std::free(probe_mem);
-        }
-        apply_orientation(im, info.orientation);
-      }
-      // The pixels are now upright: whatever the tag said (even a value out of range), it now says 1.
-      if (!im.meta.exif.empty()) exif_reset_orientation(im.meta.exif);
+    Result<Frames> frames = Frames{};
+    if (info.format == InputFormat::kGif) {
+      frames = detail::decode_gif(data, size, info, max_frames);
+    } else {
+      if (info.format == InputFormat::kWebp)  // probe() reads its headers; the pixels are the WebP module's
+        return fail(ErrorCode::kUnsupportedFormat, "WebP is decoded by the WebP module (decode_webp), not here");
+      Result<Image> r = info.format == InputFormat::kJpeg  ? decode_jpeg(data, size, info)
+                        : info.format == InputFormat::kBmp ? detail::decode_bmp(data, size, info)
+                                                           : decode_png(data, size, info, options.limits);
+      if (!r) return r.error();
+      frames.value().images.push_back(std::move(r.value()));
     }
-    for (const ResizePlan& plan : plans) {
-      if (plan.identity(im.width, im.height)) continue;
-      Result<Image> resized = resize_image(im, plan);
-      if (!resized) return resized.error();
-      im = std::move(resized.value());
-    }
-    return r;
+    if (!frames) return frames;
+    for (Image& im : frames.value().images)
+      if (auto s = orient_and_resize(im, info.orientation, options); !s) return s.error();
+    return frames;
   } catch (const std::bad_alloc&) {
     return fail(ErrorCode::kOutOfMemory, "out of memory while decoding");
   } catch (const std::length_error&) {
     return fail(ErrorCode::kOutOfMemory, "out of memory while decoding (allocation too large)");
   }
+}
+
+}  // namespace
+
+Result<Image> decode(const uint8_t* data, size_t size, const DecodeOptions& options) {
+  Result<Frames> f = decode_impl(data, size, options, 1);
+  if (!f) return f.error();
+  return std::move(f.value().images.front());
+}
+
+Result<Frames> decode_frames(const uint8_t* data, size_t size, const DecodeOptions& options) {
+  return decode_impl(data, size, options, UINT32_MAX);
 }
 
 }  // namespace advcompress

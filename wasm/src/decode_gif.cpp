@@ -1,9 +1,12 @@
-// advcompress — GIF decoding with giflib (DGifSlurp reads and de-interlaces; we composite onto the logical
-// screen). The block structure was already walked by probe() (frame count, limits) before giflib allocates.
+// advcompress — GIF decoding with giflib (DGifSlurp reads and de-interlaces; we composite the frames onto the
+// logical screen: giflib leaves disposal to its caller). The block structure was already walked by probe() (frame
+// count, limits) before giflib allocates.
 // SPDX-License-Identifier: MIT
 #include <gif_lib.h>
 
+#include <algorithm>
 #include <cstring>
+#include <optional>
 #include <memory>
 #include <new>
 #include <string>
@@ -42,45 +45,100 @@ Error gif_error(int code) {
 
 }  // namespace
 
-Result<Image> decode_gif(const uint8_t* data, size_t size, const ProbeInfo& info) try {
-  if (info.frame_count > 1)
-    return fail(ErrorCode::kUnsupportedFormat, "animated GIF (" + std::to_string(info.frame_count) +
-                                                   " frames) is not supported yet; still GIFs are");
+namespace {
+
+// Loop count from a NETSCAPE2.0 / ANIMEXTS1.0 application extension (sub-block 1: repeat count, little-endian):
+// returns plays in total as WebP counts them (0 = forever; n repeats = n + 1 plays, as libwebp's gif2webp),
+// or nullopt when `blocks` has none.
+std::optional<uint32_t> loop_count_of(const ExtensionBlock* blocks, int count) {
+  for (int i = 0; i + 1 < count; ++i) {
+    const ExtensionBlock& b = blocks[i];
+    if (b.Function != APPLICATION_EXT_FUNC_CODE || b.ByteCount != 11) continue;
+    if (std::memcmp(b.Bytes, "NETSCAPE2.0", 11) != 0 && std::memcmp(b.Bytes, "ANIMEXTS1.0", 11) != 0) continue;
+    const ExtensionBlock& sub = blocks[i + 1];
+    if (sub.Function != CONTINUE_EXT_FUNC_CODE || sub.ByteCount < 3 || sub.Bytes[0] != 1) continue;
+    const uint32_t repeats = uint32_t(sub.Bytes[1]) | uint32_t(sub.Bytes[2]) << 8;
+    return repeats == 0 ? 0 : std::min<uint32_t>(repeats + 1, 65535);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<Frames> decode_gif(const uint8_t* data, size_t size, const ProbeInfo& info, uint32_t max_frames) try {
   Source src{data, size};
   int err = 0;
   std::unique_ptr<GifFileType, Closer> g(DGifOpen(&src, read_mem, &err));
   if (!g) return gif_error(err);
   if (DGifSlurp(g.get()) != GIF_OK) return gif_error(g->Error);
   if (g->ImageCount < 1) return fail(ErrorCode::kCorruptInput, "GIF has no image");
-  const SavedImage& frame = g->SavedImages[0];
-  const ColorMapObject* cmap = frame.ImageDesc.ColorMap ? frame.ImageDesc.ColorMap : g->SColorMap;
-  if (!cmap) return fail(ErrorCode::kCorruptInput, "GIF has neither a global nor a local colour table");
-  GraphicsControlBlock gcb{};
-  gcb.TransparentColor = NO_TRANSPARENT_COLOR;
-  DGifSavedExtensionToGCB(g.get(), 0, &gcb);
+  (void)info;  // frame count and total pixels were checked by probe() from the same block structure
 
-  Image im;
-  im.width = uint32_t(g->SWidth);
-  im.height = uint32_t(g->SHeight);
-  im.channels = 4;  // the screen starts transparent; an opaque result loses its alpha in the encoders
-  im.data.assign(im.row_bytes() * im.height, 0);
-  const GifImageDesc& d = frame.ImageDesc;
-  for (int y = 0; y < d.Height; ++y) {
-    const int cy = d.Top + y;
-    if (cy < 0 || cy >= int(im.height)) continue;
-    for (int x = 0; x < d.Width; ++x) {
-      const int cx = d.Left + x;
-      if (cx < 0 || cx >= int(im.width)) continue;
-      const int idx = frame.RasterBits[size_t(y) * size_t(d.Width) + size_t(x)];
-      if (idx == gcb.TransparentColor || idx >= cmap->ColorCount) continue;  // (out-of-range index: left clear)
-      uint8_t* p = &im.data[(size_t(cy) * im.width + size_t(cx)) * 4];
-      p[0] = cmap->Colors[idx].Red;
-      p[1] = cmap->Colors[idx].Green;
-      p[2] = cmap->Colors[idx].Blue;
-      p[3] = 255;
+  const uint32_t w = uint32_t(g->SWidth), h = uint32_t(g->SHeight);
+  if (w == 0 || h == 0) return fail(ErrorCode::kCorruptInput, "GIF logical screen has no size");
+  const size_t canvas_bytes = size_t(w) * h * 4;
+  // The logical screen starts transparent (as browsers: the background colour is not painted).
+  std::vector<uint8_t> canvas(canvas_bytes, 0), previous;
+  Frames out;
+  const uint32_t n = std::min<uint32_t>(uint32_t(g->ImageCount), max_frames);
+  out.images.reserve(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    const SavedImage& frame = g->SavedImages[i];
+    const ColorMapObject* cmap = frame.ImageDesc.ColorMap ? frame.ImageDesc.ColorMap : g->SColorMap;
+    if (!cmap) return fail(ErrorCode::kCorruptInput, "GIF frame " + std::to_string(i) +
+                                                         " has neither a global nor a local colour table");
+    GraphicsControlBlock gcb{};
+    gcb.TransparentColor = NO_TRANSPARENT_COLOR;
+    gcb.DisposalMode = DISPOSAL_UNSPECIFIED;
+    DGifSavedExtensionToGCB(g.get(), int(i), &gcb);
+    if (gcb.DisposalMode == DISPOSE_PREVIOUS) previous = canvas;
+
+    const GifImageDesc& d = frame.ImageDesc;
+    // The frame's rectangle clipped to the screen.
+    const int x0 = std::max(0, d.Left), y0 = std::max(0, d.Top);
+    const int x1 = int(std::min<int64_t>(int64_t(d.Left) + d.Width, w));
+    const int y1 = int(std::min<int64_t>(int64_t(d.Top) + d.Height, h));
+    for (int cy = y0; cy < y1; ++cy) {
+      const GifByteType* row = frame.RasterBits + size_t(cy - d.Top) * size_t(d.Width);
+      for (int cx = x0; cx < x1; ++cx) {
+        const int idx = row[cx - d.Left];
+        if (idx == gcb.TransparentColor) continue;  // the canvas shows through
+        // An index beyond the colour table has no colour: a damaged file (the GIF test suite's invalid-colors), not
+        // a pixel to invent.
+        if (idx >= cmap->ColorCount)
+          return fail(ErrorCode::kCorruptInput, "GIF frame " + std::to_string(i) + " uses colour " +
+                                                    std::to_string(idx) + " of a " + std::to_string(cmap->ColorCount) +
+                                                    "-colour table");
+        uint8_t* p = &canvas[(size_t(cy) * w + size_t(cx)) * 4];
+        p[0] = cmap->Colors[idx].Red;
+        p[1] = cmap->Colors[idx].Green;
+        p[2] = cmap->Colors[idx].Blue;
+        p[3] = 255;
+      }
+    }
+    Image im;
+    im.width = w;
+    im.height = h;
+    im.channels = 4;  // an opaque result loses its alpha in the encoders
+    im.data = canvas;
+    out.images.push_back(std::move(im));
+    out.durations_ms.push_back(uint32_t(std::max(0, gcb.DelayTime)) * 10u);
+
+    if (gcb.DisposalMode == DISPOSE_BACKGROUND) {
+      for (int cy = y0; cy < y1; ++cy)
+        std::memset(&canvas[(size_t(cy) * w + size_t(x0)) * 4], 0, size_t(std::max(0, x1 - x0)) * 4);
+    } else if (gcb.DisposalMode == DISPOSE_PREVIOUS) {
+      canvas.swap(previous);
     }
   }
-  return im;
+  // The loop extension sits before the first image (giflib keeps it with SavedImages[0]); a stray one at the end
+  // lands in the file's trailing blocks.
+  const SavedImage& first = g->SavedImages[0];
+  std::optional<uint32_t> loops = loop_count_of(first.ExtensionBlocks, first.ExtensionBlockCount);
+  if (!loops) loops = loop_count_of(g->ExtensionBlocks, g->ExtensionBlockCount);
+  out.loop_count = loops.value_or(1);  // no loop extension: played once
+  if (g->ImageCount == 1) out.durations_ms.clear();  // a still GIF is not an animation
+  return out;
 } catch (const std::bad_alloc&) {
   return fail(ErrorCode::kOutOfMemory, "out of memory decoding the GIF");
 }

@@ -9,9 +9,9 @@
 
 namespace advcompress::detail {
 
-/// GIF through giflib: a still GIF composited onto its logical screen (RGBA; transparency from the graphic
-/// control extension). Animated GIFs: UNSUPPORTED_FORMAT until frames flow through the pipeline.
-Result<Image> decode_gif(const uint8_t* data, size_t size, const ProbeInfo& info);
+/// GIF through giflib: the first `max_frames` frames composited onto the logical screen (RGBA), with delays and
+/// loop count (see decode_frames() in decode.h); `durations_ms` is empty for a still GIF.
+Result<Frames> decode_gif(const uint8_t* data, size_t size, const ProbeInfo& info, uint32_t max_frames);
 
 /// BMP through stb_image (1/4/8/16/24/32-bit, bitfields, top-down, alpha). RLE4/RLE8: UNSUPPORTED_FORMAT.
 Result<Image> decode_bmp(const uint8_t* data, size_t size, const ProbeInfo& info);

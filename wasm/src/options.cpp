@@ -76,6 +76,14 @@ Status validate_options(const EncodeOptions& o) {
                 "Expected chroma '420' for lossy webp (VP8 codes 4:2:0 only; use lossless for full chroma)");
   if (o.lossless && (o.chroma == Chroma::k420 || o.chroma == Chroma::k422))
     return fail(ErrorCode::kInvalidOption, "lossless needs chroma '444' (or leave chroma unset)");
+  const bool nclx = o.color_primaries || o.transfer_characteristics || o.matrix_coefficients || o.full_range;
+  if (nclx && o.format == Format::kWebp)
+    return fail(ErrorCode::kInvalidOption, "colorPrimaries, transferCharacteristics, matrixCoefficients and fullRange "
+                                           "are NCLX, which WebP does not have (HEIC and AVIF only)");
+  if (o.lossless && o.matrix_coefficients && *o.matrix_coefficients != 0)
+    return bad("matrixCoefficients", "0 (identity) when lossless", *o.matrix_coefficients);
+  if (o.matrix_coefficients && *o.matrix_coefficients == 0 && !o.lossless && o.chroma != Chroma::k444)
+    return fail(ErrorCode::kInvalidOption, "matrixCoefficients 0 (identity, RGB) needs chroma '444'");
   return Ok{};
 }
 

@@ -1,8 +1,10 @@
-// advcompress — WebP encoding through libwebp (lossy VP8 or lossless VP8L), metadata through libwebpmux.
+// advcompress — WebP encoding through libwebp (lossy VP8 or lossless VP8L; animations through WebPAnimEncoder),
+// metadata through libwebpmux.
 // SPDX-License-Identifier: MIT
 #include <webp/encode.h>
 #include <webp/mux.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <new>
@@ -43,15 +45,7 @@ struct MuxDeleter {
   void operator()(WebPMux* m) const { WebPMuxDelete(m); }
 };
 
-}  // namespace
-
-Result<Encoded> encode_webp(const Image& im, const EncodeOptions& o, const Limits& limits) try {
-  if (o.format != Format::kWebp)
-    return fail(ErrorCode::kInvalidOption, std::string("encode_webp cannot write ") + format_name(o.format));
-  if (auto s = check_encode_input(im, o, limits); !s) return s.error();
-  if (im.width > WEBP_MAX_DIMENSION || im.height > WEBP_MAX_DIMENSION)
-    return fail(ErrorCode::kOutputTooLarge, "WebP sides are at most " + std::to_string(WEBP_MAX_DIMENSION) + " px");
-
+Result<WebPConfig> make_config(const EncodeOptions& o) {
   const int quality = o.quality >= 0 ? o.quality : default_quality(o.format);
   const int effort = o.effort >= 0 ? o.effort : default_effort(o.format);
   WebPConfig config;
@@ -66,13 +60,20 @@ Result<Encoded> encode_webp(const Image& im, const EncodeOptions& o, const Limit
   for (const auto& [name, value] : o.advanced)
     if (auto s = set_webp_field(config, name, value); !s) return s.error();
   if (!WebPValidateConfig(&config)) return fail(ErrorCode::kInvalidOption, "invalid webp parameters");
+  return config;
+}
 
-  // 8-bit interleaved copy when the source is 16-bit (WebP is 8-bit only).
-  const bool alpha = im.has_alpha() && !detail::alpha_is_opaque(im);
+struct PictureDeleter {
+  void operator()(WebPPicture* p) const { WebPPictureFree(p); delete p; }
+};
+using PicturePtr = std::unique_ptr<WebPPicture, PictureDeleter>;
+
+// A WebPPicture of `im` (8-bit; RGBA when `alpha`, else RGB), ARGB when `argb` (lossless and animation).
+Result<PicturePtr> make_picture(const Image& im, bool alpha, bool argb) {
   const int ch = alpha ? 4 : 3;
   std::vector<uint8_t> rgb;
   const uint8_t* px = im.data.data();
-  if (im.bytes_per_sample != 1 || im.channels != ch) {
+  if (im.bytes_per_sample != 1 || im.channels != ch) {  // 8-bit interleaved copy (WebP is 8-bit only)
     rgb.resize(size_t(im.width) * im.height * ch);
     for (uint32_t y = 0; y < im.height; ++y) {
       const uint8_t* src = im.data.data() + y * im.row_bytes();
@@ -83,50 +84,28 @@ Result<Encoded> encode_webp(const Image& im, const EncodeOptions& o, const Limit
     }
     px = rgb.data();
   }
-
-  WebPPicture pic;
-  if (!WebPPictureInit(&pic)) return fail(ErrorCode::kEncoderError, "libwebp version mismatch");
-  pic.width = int(im.width);
-  pic.height = int(im.height);
-  pic.use_argb = config.lossless ? 1 : 0;
-  WebPMemoryWriter wr;
-  WebPMemoryWriterInit(&wr);
-  pic.writer = WebPMemoryWrite;
-  pic.custom_ptr = &wr;
+  PicturePtr pic(new WebPPicture);
+  if (!WebPPictureInit(pic.get())) return fail(ErrorCode::kEncoderError, "libwebp version mismatch");
+  pic->width = int(im.width);
+  pic->height = int(im.height);
+  pic->use_argb = argb ? 1 : 0;
   const int stride = int(im.width) * ch;
-  const int imported = alpha ? WebPPictureImportRGBA(&pic, px, stride) : WebPPictureImportRGB(&pic, px, stride);
-  rgb.clear();
-  rgb.shrink_to_fit();
-  if (!imported) {
-    WebPPictureFree(&pic);
+  if (!(alpha ? WebPPictureImportRGBA(pic.get(), px, stride) : WebPPictureImportRGB(pic.get(), px, stride)))
     return fail(ErrorCode::kOutOfMemory, "libwebp could not allocate the picture");
-  }
-  const int ok = WebPEncode(&config, &pic);
-  const WebPEncodingError err = pic.error_code;
-  WebPPictureFree(&pic);
-  if (!ok) {
-    WebPMemoryWriterClear(&wr);
-    return fail(err == VP8_ENC_ERROR_OUT_OF_MEMORY ? ErrorCode::kOutOfMemory : ErrorCode::kEncoderError,
-                "libwebp failed (error " + std::to_string(int(err)) + ")", int(err));
-  }
+  return pic;
+}
 
-  Encoded out;
-  out.width = im.width;
-  out.height = im.height;
-  const auto& m = im.meta;
+// `bitstream` with the ICC/EXIF/XMP chunks of `m` added (libwebpmux), or as it is when there are none to keep.
+Result<std::vector<uint8_t>> with_metadata(const uint8_t* bytes, size_t size, const Metadata& m,
+                                          const EncodeOptions& o) {
   const bool meta = o.metadata == MetadataPolicy::kKeep && (!m.icc.empty() || !m.exif.empty() || !m.xmp.empty());
-  if (!meta) {
-    out.data.assign(wr.mem, wr.mem + wr.size);
-    WebPMemoryWriterClear(&wr);
-    return out;
-  }
-  WebPData bitstream{wr.mem, wr.size};
+  if (!meta) return std::vector<uint8_t>(bytes, bytes + size);
+  WebPData bitstream{bytes, size};
   std::unique_ptr<WebPMux, MuxDeleter> mux(WebPMuxCreate(&bitstream, 1));
-  WebPMemoryWriterClear(&wr);
   if (!mux) return fail(ErrorCode::kOutOfMemory, "libwebpmux could not parse the encoded image");
-  auto chunk = [&](const char* fourcc, const std::vector<uint8_t>& bytes) -> bool {
-    if (bytes.empty()) return true;
-    WebPData d{bytes.data(), bytes.size()};
+  auto chunk = [&](const char* fourcc, const std::vector<uint8_t>& v) -> bool {
+    if (v.empty()) return true;
+    WebPData d{v.data(), v.size()};
     return WebPMuxSetChunk(mux.get(), fourcc, &d, 1) == WEBP_MUX_OK;
   };
   if (!chunk("ICCP", m.icc) || !chunk("EXIF", m.exif) || !chunk("XMP ", m.xmp))
@@ -134,8 +113,107 @@ Result<Encoded> encode_webp(const Image& im, const EncodeOptions& o, const Limit
   WebPData assembled{nullptr, 0};
   if (WebPMuxAssemble(mux.get(), &assembled) != WEBP_MUX_OK)
     return fail(ErrorCode::kEncoderError, "libwebpmux could not assemble the file");
-  out.data.assign(assembled.bytes, assembled.bytes + assembled.size);
+  std::vector<uint8_t> out(assembled.bytes, assembled.bytes + assembled.size);
   WebPDataClear(&assembled);
+  return out;
+}
+
+Status check_webp_sides(const Image& im) {
+  if (im.width > WEBP_MAX_DIMENSION || im.height > WEBP_MAX_DIMENSION)
+    return fail(ErrorCode::kOutputTooLarge, "WebP sides are at most " + std::to_string(WEBP_MAX_DIMENSION) + " px");
+  return Ok{};
+}
+
+struct AnimEncoderDeleter {
+  void operator()(WebPAnimEncoder* e) const { WebPAnimEncoderDelete(e); }
+};
+
+}  // namespace
+
+Result<Encoded> encode_webp(const Image& im, const EncodeOptions& o, const Limits& limits) try {
+  if (o.format != Format::kWebp)
+    return fail(ErrorCode::kInvalidOption, std::string("encode_webp cannot write ") + format_name(o.format));
+  if (auto s = check_encode_input(im, o, limits); !s) return s.error();
+  if (auto s = check_webp_sides(im); !s) return s.error();
+  Result<WebPConfig> config = make_config(o);
+  if (!config) return config.error();
+  const bool alpha = im.has_alpha() && !detail::alpha_is_opaque(im);
+  Result<PicturePtr> pic = make_picture(im, alpha, config.value().lossless);
+  if (!pic) return pic.error();
+  WebPMemoryWriter wr;
+  WebPMemoryWriterInit(&wr);
+  pic.value()->writer = WebPMemoryWrite;
+  pic.value()->custom_ptr = &wr;
+  const int ok = WebPEncode(&config.value(), pic.value().get());
+  const WebPEncodingError err = pic.value()->error_code;
+  pic.value().reset();
+  if (!ok) {
+    WebPMemoryWriterClear(&wr);
+    return fail(err == VP8_ENC_ERROR_OUT_OF_MEMORY ? ErrorCode::kOutOfMemory : ErrorCode::kEncoderError,
+                "libwebp failed (error " + std::to_string(int(err)) + ")", int(err));
+  }
+  Result<std::vector<uint8_t>> file = with_metadata(wr.mem, wr.size, im.meta, o);
+  WebPMemoryWriterClear(&wr);
+  if (!file) return file.error();
+  Encoded out;
+  out.data = std::move(file.value());
+  out.width = im.width;
+  out.height = im.height;
+  return out;
+} catch (const std::bad_alloc&) {
+  return fail(ErrorCode::kOutOfMemory, "out of memory while encoding webp");
+}
+
+Result<Encoded> encode_webp_frames(const Frames& frames, const EncodeOptions& o, const Limits& limits) try {
+  if (frames.images.empty()) return fail(ErrorCode::kInvalidOption, "no frames to encode");
+  if (frames.images.size() == 1) return encode_webp(frames.images[0], o, limits);
+  if (o.format != Format::kWebp)
+    return fail(ErrorCode::kInvalidOption, std::string("encode_webp_frames cannot write ") + format_name(o.format));
+  if (frames.durations_ms.size() != frames.images.size())
+    return fail(ErrorCode::kInvalidOption, "an animated WebP needs one duration per frame");
+  const Image& first = frames.images[0];
+  for (const Image& im : frames.images) {
+    if (im.width != first.width || im.height != first.height)
+      return fail(ErrorCode::kInvalidOption, "the frames of an animated WebP share one size; got " +
+                                                 std::to_string(first.width) + "x" + std::to_string(first.height) +
+                                                 " and " + std::to_string(im.width) + "x" + std::to_string(im.height));
+    if (auto s = check_encode_input(im, o, limits); !s) return s.error();
+  }
+  if (auto s = check_webp_sides(first); !s) return s.error();
+  Result<WebPConfig> config = make_config(o);
+  if (!config) return config.error();
+  WebPAnimEncoderOptions ao;
+  if (!WebPAnimEncoderOptionsInit(&ao)) return fail(ErrorCode::kEncoderError, "libwebp version mismatch");
+  ao.anim_params.loop_count = int(std::min<uint32_t>(frames.loop_count, 65535));
+  ao.allow_mixed = 0;
+  std::unique_ptr<WebPAnimEncoder, AnimEncoderDeleter> enc(
+      WebPAnimEncoderNew(int(first.width), int(first.height), &ao));
+  if (!enc) return fail(ErrorCode::kOutOfMemory, "libwebp could not create the animation encoder");
+  int timestamp = 0;
+  for (size_t i = 0; i < frames.images.size(); ++i) {
+    const Image& im = frames.images[i];
+    // Every frame keeps its alpha channel: WebPAnimEncoder compares frames in ARGB and crops what did not change.
+    Result<PicturePtr> pic = make_picture(im, im.has_alpha(), true);
+    if (!pic) return pic.error();
+    if (!WebPAnimEncoderAdd(enc.get(), pic.value().get(), timestamp, &config.value()))
+      return fail(ErrorCode::kEncoderError, std::string("libwebp could not add frame ") + std::to_string(i) + ": " +
+                                                WebPAnimEncoderGetError(enc.get()));
+    timestamp += int(std::min<uint32_t>(frames.durations_ms[i], 1u << 24));
+  }
+  if (!WebPAnimEncoderAdd(enc.get(), nullptr, timestamp, nullptr))  // the last frame's end time
+    return fail(ErrorCode::kEncoderError, std::string("libwebp: ") + WebPAnimEncoderGetError(enc.get()));
+  WebPData anim{nullptr, 0};
+  if (!WebPAnimEncoderAssemble(enc.get(), &anim))
+    return fail(ErrorCode::kEncoderError, std::string("libwebp could not assemble the animation: ") +
+                                              WebPAnimEncoderGetError(enc.get()));
+  Result<std::vector<uint8_t>> file = with_metadata(anim.bytes, anim.size, first.meta, o);
+  WebPDataClear(&anim);
+  if (!file) return file.error();
+  Encoded out;
+  out.data = std::move(file.value());
+  out.width = first.width;
+  out.height = first.height;
+  out.frame_count = uint32_t(frames.images.size());
   return out;
 } catch (const std::bad_alloc&) {
   return fail(ErrorCode::kOutOfMemory, "out of memory while encoding webp");

@@ -178,7 +178,8 @@ function addRow(job, r, db, why) {
     className: 'download' });
   a.setAttribute('aria-label', `Download ${r.fileName}`);
   const row = el('tr', {},
-    el('th', { scope: 'row', textContent: r.format.toUpperCase() + (r === job.primary ? ' ★' : '') }),
+    el('th', { scope: 'row', textContent: r.format.toUpperCase() + (r === job.primary ? ' ★' : '') +
+      (r.frameCount > 1 ? ` (${r.frameCount} frames)` : '') }),
     el('td', { textContent: kb(r.outputBytes) }),
     el('td', { textContent: `${saved.toFixed(1)}%` }),
     el('td', { textContent: `${(r.timings.encodeMs / 1000).toFixed(2)} s` }),

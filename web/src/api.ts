@@ -81,6 +81,19 @@ export interface DecodedImage {
   xmp?: Uint8Array;
 }
 
+/** Every image of an input, as `decodeFrames()` returns them. */
+export interface DecodedFrames {
+  /** The frames of an animation (GIF, WebP), each composited onto the full canvas as a browser shows it; or the
+   * top-level images of a multi-image HEIF/AVIF (sizes may differ); or one still image. */
+  frames: DecodedImage[];
+  /** Display time of each frame in ms (as stored: a GIF delay of 0 stays 0); empty when the input has no timing. */
+  durations: number[];
+  /** Times an animation plays in total, 0 = forever (WebP's loop count; a GIF's repeat count + 1, as gif2webp). */
+  loopCount: number;
+  /** Index of the primary image (a HEIF `pitm`; 0 otherwise). */
+  primaryIndex: number;
+}
+
 /** Raw pixels for `encode()`: RGBA or RGB, 8-bit (`Uint8Array`/`Uint8ClampedArray`) or 16-bit (`Uint16Array`). */
 export interface Pixels {
   data: Uint8Array | Uint8ClampedArray | Uint16Array;
@@ -132,7 +145,13 @@ export interface ConvertResult {
 interface WasmPixels {
   data: Uint8Array; width: number; height: number; channels: number; bytesPerSample: number; sourceBitDepth: number;
   icc?: Uint8Array; exif?: Uint8Array; xmp?: Uint8Array; nclx?: object;
+  /** EXIF orientation as it stands in `exif` (1 once applied). */
+  orientation?: number;
 }
+/** Every image of an input (wasm/bindings/common.h frames_value). */
+interface WasmFrames { frames: WasmPixels[]; durations: number[]; loopCount: number; primaryIndex: number }
+type WasmEncoded = { data: Uint8Array; width: number; height: number; bitDepth: number; quality: number; frameCount: number };
+type DecodeOpts = { autoOrient: boolean; limits: Required<Limits>; resize: ResizeStep[] };
 /** Input formats `probe()` names. */
 export type InputFormat = 'jpeg' | 'png' | 'gif' | 'bmp' | 'webp' | 'heif' | 'avif' | 'tpg';
 const INPUT_MIME: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', bmp: 'image/bmp',
@@ -140,18 +159,23 @@ const INPUT_MIME: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png
 
 interface DecodeModule {
   probe(bytes: Uint8Array, limits: Limits): ProbeResult | WasmError;
-  decode(bytes: Uint8Array, options: { autoOrient: boolean; limits: Limits; resize: ResizeStep[] }): WasmPixels | WasmError;
+  decode(bytes: Uint8Array, options: DecodeOpts): WasmPixels | WasmError;
+  decodeFrames(bytes: Uint8Array, options: DecodeOpts): WasmFrames | WasmError;
   parseRule(rule: string): RulePlan | WasmError;
-  resize(pixels: Uint8Array, info: object, steps: ResizeStep[], limits: Limits): WasmPixels | WasmError;
+  transform(pixels: Uint8Array, info: object, options: DecodeOpts & { orientation: number }): WasmPixels | WasmError;
   resolveQuality(steps: QualityStep[], sourceQuality: number): number;
 }
 interface EncodeModule {
-  encode(pixels: Uint8Array, info: object, options: object, limits: Limits):
-    { data: Uint8Array; width: number; height: number; bitDepth: number; quality: number } | WasmError;
+  encode(pixels: Uint8Array, info: object, options: object, limits: Limits): WasmEncoded | WasmError;
+  encodeFrames(frames: WasmPixels[], animation: { durations: number[]; loopCount: number; primaryIndex: number },
+    options: object, limits: Limits): WasmEncoded | WasmError;
   decode(bytes: Uint8Array, limits: Limits): WasmPixels | WasmError;
+  decodeFrames(bytes: Uint8Array, limits: Limits): WasmFrames | WasmError;
+  /** HEIC and AVIF modules only. */
+  probe(bytes: Uint8Array, limits: Limits): ProbeResult | WasmError;
 }
 
-/** The encoder module that can decode `b` (a HEIC, AVIF or still WebP file), else undefined. */
+/** The encoder module that can decode `b` (a HEIC, AVIF or WebP file), else undefined. */
 function decoderModuleOf(b: Uint8Array): 'heic' | 'avif' | 'webp' | undefined {
   if (b.length >= 16 && String.fromCharCode(b[0], b[1], b[2], b[3], b[8], b[9], b[10], b[11]) === 'RIFFWEBP') return 'webp';
   return heifBrand(b);
@@ -199,13 +223,18 @@ async function call<M, R>(name: ModuleName, variant: Variant, fn: (m: M) => R): 
 
 /**
  * Reads format, dimensions, frame count, bit depth, alpha and EXIF orientation from the headers, and checks the
- * limits, without decoding pixels.
+ * limits, without decoding pixels: JPEG, PNG, GIF (frames counted), BMP and WebP in the decode module; HEIF/HEIC
+ * and AVIF through libheif's reading of the boxes in the AVIF module (any HEIF, whatever its codec;
+ * `frameCount` = top-level images, the size that of the primary image).
  * @throws AdvcompressError INPUT_TOO_LARGE, DIMENSIONS_TOO_LARGE, TOO_MANY_FRAMES, UNSUPPORTED_FORMAT, CORRUPT_INPUT.
  */
 export async function probe(input: Input, limits?: Limits): Promise<ProbeResult> {
   const bytes = await bytesOf(input);
   const l = resolveOptions({ limits }, 'avif').limits;
-  return unwrap(await call<DecodeModule, ProbeResult | WasmError>('decode', await pickVariant(), (m) => m.probe(bytes, l)));
+  const variant = await pickVariant();
+  if (heifBrand(bytes))
+    return unwrap(await call<EncodeModule, ProbeResult | WasmError>('avif', variant, (m) => m.probe(bytes, l)));
+  return unwrap(await call<DecodeModule, ProbeResult | WasmError>('decode', variant, (m) => m.probe(bytes, l)));
 }
 
 /**
@@ -245,23 +274,50 @@ function toDecoded(p: WasmPixels, rgba8 = false): DecodedImage {
 
 async function encodePixels(pixels: WasmPixels, o: ResolvedOptions, variant: Variant, inputBytes: number,
   decodeMs: number, ctl: CallOptions, warnings: string[] = []): Promise<ConvertResult> {
+  return encodeImages({ frames: [pixels], durations: [], loopCount: 0, primaryIndex: 0 }, o, variant, inputBytes,
+    decodeMs, ctl, warnings);
+}
+
+// Encodes what a decoder gave: one image (a still, or `saveAll: false`), a multi-image HEIF/AVIF or an animated WebP.
+async function encodeImages(src: WasmFrames, o: ResolvedOptions, variant: Variant, inputBytes: number,
+  decodeMs: number, ctl: CallOptions, warnings: string[] = []): Promise<ConvertResult> {
   throwIfAborted(ctl.signal);
   ctl.onProgress?.({ stage: 'loading', fraction: 0.3 });
   await loadModule(o.format, variant);
   throwIfAborted(ctl.signal);
   ctl.onProgress?.({ stage: 'encoding', fraction: 0.35 });
+  const n = src.frames.length;
+  const primary = o.primaryIndex === undefined ? src.primaryIndex : o.primaryIndex === -1 ? n - 1 : o.primaryIndex;
+  if (primary >= n)
+    throw new AdvcompressError('INVALID_OPTION', `primaryIndex ${o.primaryIndex} is out of range: the input has ${n} image${n === 1 ? '' : 's'}`);
+  const animated = src.durations.length === n && n > 1;
+  let all = o.saveAll && n > 1;
+  if (all && o.format === 'webp') {
+    const [w, h] = [src.frames[0].width, src.frames[0].height];
+    if (!animated || src.frames.some((f) => f.width !== w || f.height !== h)) {
+      warnings.push(`WebP holds one image or an animation: the input's ${n} images are not an animation, so only the primary image (${primary}) was written`);
+      all = false;
+    } else if (o.primaryIndex !== undefined) {
+      warnings.push('primaryIndex: an animated WebP has no primary image; all frames were written in order');
+    }
+  } else if (all && animated) {
+    warnings.push(`HEIF image items carry no timing: the frame durations of the ${n}-frame animation are not kept (each frame is an image item)`);
+  }
   const t0 = now();
   const wasmOptions = { format: o.format, quality: o.quality, lossless: o.lossless, chroma: o.chroma,
-    bitDepth: o.bitDepth, effort: o.effort, metadata: o.metadata, advanced: o.advanced };
-  const r = unwrap(await call<EncodeModule, ReturnType<EncodeModule['encode']>>(o.format, variant,
-    (m) => m.encode(pixels.data, pixels, wasmOptions, o.limits)));
+    bitDepth: o.bitDepth, effort: o.effort, metadata: o.metadata, advanced: o.advanced, colorPrimaries: o.colorPrimaries,
+    transferCharacteristics: o.transferCharacteristics, matrixCoefficients: o.matrixCoefficients, fullRange: o.fullRange };
+  const r = unwrap(await call<EncodeModule, WasmEncoded | WasmError>(o.format, variant, (m) => all
+    ? m.encodeFrames(src.frames, { durations: src.durations, loopCount: src.loopCount, primaryIndex: primary },
+      wasmOptions, o.limits)
+    : m.encode(src.frames[primary].data, src.frames[primary], wasmOptions, o.limits)));
   const encodeMs = now() - t0;
   ctl.onProgress?.({ stage: 'done', fraction: 1 });
   const mimeType = MIME_TYPES[o.format];
   const data = r.data;
   return { data, blob: () => new Blob([data as BlobPart], { type: mimeType }), fileName: `image.${o.format}`,
     mimeType, format: o.format, passthrough: false, warnings, width: r.width, height: r.height, bitDepth: r.bitDepth,
-    quality: r.quality, frameCount: 1, inputBytes,
+    quality: r.quality, frameCount: r.frameCount, inputBytes,
     outputBytes: data.byteLength, ratio: data.byteLength / inputBytes, timings: { decodeMs, encodeMs }, variant };
 }
 
@@ -326,35 +382,46 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
   }
 
   // The one place that picks a decoder. JPEG/PNG/GIF/BMP: the decode module decodes, orients and resizes in one
-  // call. HEIF/AVIF/still WebP: the image comes from the HEIC/AVIF/WebP module's decoder (libheif with
-  // transformations applied, libwebp), then the decode module resizes. (EXIF/XMP/ICC of these inputs are not
-  // carried over yet.)
-  async function decodeBytes(bytes: Uint8Array, o: { autoOrient: boolean; limits: Required<Limits>; resize: ResizeStep[] },
-    variant: Variant): Promise<WasmPixels> {
+  // call. HEIF/AVIF/WebP: the images come from the HEIC/AVIF/WebP module's decoder (libheif with transformations
+  // applied, libwebp), then the decode module applies the EXIF orientation (WebP) and the resize steps. `all`:
+  // every frame / image item (convert), else the primary image only (decode, psnr).
+  async function decodeBytes(bytes: Uint8Array, o: DecodeOpts, variant: Variant, all: boolean): Promise<WasmFrames> {
+    const one = (px: WasmPixels): WasmFrames => ({ frames: [px], durations: [], loopCount: 0, primaryIndex: 0 });
+    const opts = { autoOrient: o.autoOrient, limits: o.limits, resize: o.resize };
     const brand = decoderModuleOf(bytes);
     if (!brand)
-      return unwrap(await call<DecodeModule, WasmPixels | WasmError>('decode', variant,
-        (m) => m.decode(bytes, { autoOrient: o.autoOrient, limits: o.limits, resize: o.resize })));
+      return unwrap(await call<DecodeModule, WasmFrames | WasmError>('decode', variant,
+        (m) => all ? m.decodeFrames(bytes, opts) : one(unwrap(m.decode(bytes, opts)))));
     if (!formats.includes(brand))
       throw new AdvcompressError('UNSUPPORTED_FORMAT', brand === 'heic'
         ? "HEIC input is decoded by the HEIC module: import from 'advcompress/heic'"
         : `${brand.toUpperCase()} input is not decodable from this entry point`);
-    let px = unwrap(await call<EncodeModule, WasmPixels | WasmError>(brand, variant, (m) => m.decode(bytes, o.limits)));
-    if (o.resize.length) {
-      const src = px;
-      px = unwrap(await call<DecodeModule, WasmPixels | WasmError>('decode', variant,
-        (m) => m.resize(src.data, src, o.resize, o.limits)));
+    const src = unwrap(await call<EncodeModule, WasmFrames | WasmError>(brand, variant,
+      (m) => all ? m.decodeFrames(bytes, o.limits) : one(unwrap(m.decode(bytes, o.limits)))));
+    // An animation's EXIF (on its first frame) describes every frame.
+    const fileOrientation = src.frames[0].orientation ?? 1;
+    const animated = src.durations.length > 0;
+    for (let i = 0; i < src.frames.length; i++) {
+      const px = src.frames[i];
+      const orientation = px.orientation ?? (animated ? fileOrientation : 1);
+      if ((o.autoOrient && orientation !== 1) || o.resize.length)
+        src.frames[i] = unwrap(await call<DecodeModule, WasmPixels | WasmError>('decode', variant,
+          (m) => m.transform(px.data, px, { ...opts, orientation })));
     }
-    return px;
+    return src;
   }
 
   /**
-   * Converts an encoded image (JPEG, PNG; HEIC/AVIF primary image; still WebP) to HEIC, AVIF or WebP.
+   * Converts an encoded image (JPEG, PNG, BMP, GIF, WebP, HEIC, AVIF) to HEIC, AVIF or WebP. Multi-frame inputs
+   * (animated GIF/WebP, multi-image HEIF/AVIF) keep every frame by default: a multi-image HEIC/AVIF (`primaryIndex`
+   * the primary image) or an animated WebP with the durations and loop count; `saveAll: false` writes the primary
+   * image only. `frameCount` of the result says how many were written.
    * @param input the file's bytes (Blob, File, ArrayBuffer, Uint8Array); at most `limits.maxInputBytes`.
    * @param options see {@link EncodeOptions}; or a cloud rule string (`'imageMogr2/format/heif'`,
    *   `'image/format,heic/resize,l_900,h_600'`, see `parseRule()`), the same as `{ rule }`.
-   * @throws AdvcompressError INVALID_OPTION, INVALID_RULE, UNSUPPORTED_FORMAT, CORRUPT_INPUT, INPUT_TOO_LARGE,
-   *   DIMENSIONS_TOO_LARGE, OUTPUT_TOO_LARGE, OUT_OF_MEMORY, ENCODER_ERROR; DOMException AbortError.
+   * @throws AdvcompressError INVALID_OPTION (also a `primaryIndex` beyond the input's frames), INVALID_RULE,
+   *   UNSUPPORTED_FORMAT, CORRUPT_INPUT, INPUT_TOO_LARGE, DIMENSIONS_TOO_LARGE, TOO_MANY_FRAMES, OUTPUT_TOO_LARGE,
+   *   OUT_OF_MEMORY, ENCODER_ERROR; DOMException AbortError.
    * @example const r = await convert(file, { format: 'webp', quality: 80, maxWidth: 2048 }); upload(r.blob());
    * @example const r = await convert(file, 'imageMogr2/thumbnail/1280x1280>/format/heif');  // as on Tencent CI
    */
@@ -384,8 +451,8 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
         const steps = plan.quality;
         o.quality = await call<DecodeModule, number>('decode', variant, (m) => m.resolveQuality(steps, info.quality ?? 0));
       }
-      const pixels = await decodeBytes(bytes, o, variant);
-      return await encodePixels(pixels, o, variant, bytes.byteLength, now() - t0, ctl, warnings);
+      const images = await decodeBytes(bytes, o, variant, true);
+      return await encodeImages(images, o, variant, bytes.byteLength, now() - t0, ctl, warnings);
     } catch (e) {
       if (plan?.ignoreError && e instanceof AdvcompressError && LIMIT_CODES.has(e.code)) {
         ctl.onProgress?.({ stage: 'done', fraction: 1 });
@@ -418,8 +485,9 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
   }
 
   /**
-   * Decodes an encoded image to RGB(A) pixels, EXIF-oriented by default: JPEG, PNG, still GIF and BMP in the decode
-   * module; HEIC and AVIF (the primary image, irot/imir applied) and still WebP in the HEIC / AVIF / WebP module
+   * Decodes an encoded image to RGB(A) pixels, EXIF-oriented by default: JPEG, PNG, GIF and BMP in the decode
+   * module; HEIC and AVIF (the primary image, irot/imir applied) and WebP in the HEIC / AVIF / WebP module (an
+   * animation: its first frame, as a viewer shows the file before it plays)
    * when this entry point has it, e.g. to preview an output the browser cannot show or to measure it (psnr).
    * `rgba8: true` returns 8-bit RGBA whatever the source (ready for `new ImageData`).
    * @throws AdvcompressError INPUT_TOO_LARGE, DIMENSIONS_TOO_LARGE, TOO_MANY_FRAMES, UNSUPPORTED_FORMAT,
@@ -430,8 +498,25 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
   async function decodeAny(input: Input, options: { autoOrient?: boolean; limits?: Limits; rgba8?: boolean } = {}): Promise<DecodedImage> {
     const bytes = await bytesOf(input);
     const o = resolveOptions({ autoOrient: options.autoOrient, limits: options.limits }, defaultFormat);
-    return toDecoded(await decodeBytes(bytes, { autoOrient: o.autoOrient, limits: o.limits, resize: [] },
-      await pickVariant()), options.rgba8 === true);
+    const src = await decodeBytes(bytes, { autoOrient: o.autoOrient, limits: o.limits, resize: [] },
+      await pickVariant(), false);
+    return toDecoded(src.frames[0], options.rgba8 === true);
+  }
+
+  /**
+   * Decodes every frame of an encoded image: an animated GIF's or WebP's frames (composited, with durations and
+   * loop count), a HEIF/AVIF file's top-level images (with the primary index), or a still image as one frame.
+   * Options as `decode()`.
+   * @throws AdvcompressError as decode(); TOO_MANY_FRAMES / DIMENSIONS_TOO_LARGE count every frame.
+   * @example const { frames, durations } = await decodeFrames(gifFile, { rgba8: true });
+   */
+  async function decodeFrames(input: Input, options: { autoOrient?: boolean; limits?: Limits; rgba8?: boolean } = {}): Promise<DecodedFrames> {
+    const bytes = await bytesOf(input);
+    const o = resolveOptions({ autoOrient: options.autoOrient, limits: options.limits }, defaultFormat);
+    const src = await decodeBytes(bytes, { autoOrient: o.autoOrient, limits: o.limits, resize: [] },
+      await pickVariant(), true);
+    return { frames: src.frames.map((f) => toDecoded(f, options.rgba8 === true)), durations: src.durations,
+      loopCount: src.loopCount, primaryIndex: src.primaryIndex };
   }
 
   /**
@@ -459,5 +544,5 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
     return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
   }
 
-  return { convert, encode, decode: decodeAny, psnr };
+  return { convert, encode, decode: decodeAny, decodeFrames, psnr };
 }

@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: MIT
  */
 import * as Comlink from 'comlink';
-import type { CallOptions, ConvertResult, DecodedImage, Input, Pixels, ProbeResult, RulePlan } from './api.js';
+import type { CallOptions, ConvertResult, DecodedFrames, DecodedImage, Input, Pixels, ProbeResult, RulePlan } from './api.js';
 import { AdvcompressError } from './errors.js';
 import type { Variant } from './loader.js';
 import type { EncodeOptions, Limits } from './options.js';
@@ -52,6 +52,8 @@ export interface BrowserApi {
   decode(input: Input, options?: { autoOrient?: boolean; limits?: Limits; rgba8?: boolean }, ctl?: Pick<CallOptions, 'signal'>): Promise<DecodedImage>;
   /** Parses a cloud rule (see the Node `parseRule()`). */
   parseRule(rule: string): Promise<RulePlan>;
+  /** Decodes every frame of an animation or multi-image file in a worker (see the Node `decodeFrames()`). */
+  decodeFrames(input: Input, options?: { autoOrient?: boolean; limits?: Limits; rgba8?: boolean }, ctl?: Pick<CallOptions, 'signal'>): Promise<DecodedFrames>;
   /** PSNR (dB) between two encoded images of the same size, decoded and compared in a worker. */
   psnr(a: Input, b: Input, limits?: Limits, ctl?: Pick<CallOptions, 'signal'>): Promise<number>;
   /** Forces the wasm variant of every worker of this pool (`undefined`: detect SIMD). */
@@ -96,6 +98,7 @@ export function makeBrowserApi(spawn: () => Worker, options?: PoolOptions): Brow
     encode,
     probe: (input, limits, ctl) => pool.run((w) => w.probe(input, limits), ctl?.signal),
     decode: (input, options, ctl) => pool.run((w) => w.decode(input, options), ctl?.signal),
+    decodeFrames: (input, options, ctl) => pool.run((w) => w.decodeFrames(input, options), ctl?.signal),
     parseRule: (rule) => pool.run((w) => w.parseRule(rule)),
     psnr: (a, b, limits, ctl) => pool.run((w) => w.psnr(a, b, limits), ctl?.signal),
     setVariant: (v) => {

@@ -3,7 +3,7 @@
  * Pic-Operations / UploadResult helpers (no wasm, no workers).
  * SPDX-License-Identifier: MIT
  */
-export type { CallOptions, ConvertResult, DecodedImage, Input, InputFormat, Pixels, ProbeResult, QualityStep, RulePlan,
+export type { CallOptions, ConvertResult, DecodedFrames, DecodedImage, Input, InputFormat, Pixels, ProbeResult, QualityStep, RulePlan,
   Stage } from './api.js';
 export type { BrowserApi, PageInput } from './browser-api.js';
 export type { PoolOptions } from './pool.js';

@@ -5,6 +5,7 @@
  *
  *   advcompress [INPUT...] [-f heic|avif|webp] [-q 0-100] [--lossless] [-e 0-9] [--chroma 420|422|444]
  *               [--bit-depth 8|10|12] [--strip] [--max-width N] [--max-height N] [--rule RULE] [-o OUT]
+ *               [--no-save-all] [--primary-index N]
  *               [--variant baseline|simd]
  *
  * With no INPUT: converts a real photograph from a Debian package to all three formats and prints a table.
@@ -39,6 +40,10 @@ Options:
       --no-auto-orient  keep pixels as stored instead of rotating per EXIF orientation
       --max-width N     scale down (never up) to at most N pixels wide, keeping the aspect ratio
       --max-height N    scale down (never up) to at most N pixels high
+      --no-save-all     animated / multi-image input: write only the primary image (default: every frame, as a
+                        multi-image HEIC/AVIF or an animated WebP)
+      --primary-index N the frame that becomes the primary image (--primary-index=-1: the last; default: the
+                        source's primary)
   -r, --rule RULE       a cloud rule, as on Tencent CI or Alibaba OSS: 'imageMogr2/thumbnail/1280x/format/heif',
                         'image/format,heic/resize,l_900,h_600'; what it sets wins over the options above,
                         and where advcompress differs from the cloud a warning is printed
@@ -51,7 +56,7 @@ Exit status: 0 success, 1 a conversion failed (its error code is printed), 2 usa
 
 interface WorkerResult {
   ok: boolean; code?: string; message?: string; data?: Uint8Array; width?: number; height?: number;
-  bitDepth?: number; format?: string; inputBytes?: number; outputBytes?: number; warnings?: string[];
+  bitDepth?: number; format?: string; inputBytes?: number; outputBytes?: number; warnings?: string[]; frameCount?: number;
   passthrough?: boolean;
   timings?: { decodeMs: number; encodeMs: number }; variant?: string;
 }
@@ -96,6 +101,7 @@ async function main(): Promise<number> {
         'bit-depth': { type: 'string' }, strip: { type: 'boolean' }, 'no-auto-orient': { type: 'boolean' },
         output: { type: 'string', short: 'o' }, variant: { type: 'string' },
         'max-width': { type: 'string' }, 'max-height': { type: 'string' }, rule: { type: 'string', short: 'r' },
+        'no-save-all': { type: 'boolean' }, 'primary-index': { type: 'string' },
         help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' },
       },
     });
@@ -116,6 +122,7 @@ async function main(): Promise<number> {
     bitDepth: num('bit-depth', v['bit-depth']), metadata: v.strip ? 'strip' : undefined,
     autoOrient: v['no-auto-orient'] ? false : undefined,
     maxWidth: num('max-width', v['max-width']), maxHeight: num('max-height', v['max-height']), rule: v.rule,
+    saveAll: v['no-save-all'] ? false : undefined, primaryIndex: num('primary-index', v['primary-index']),
   };
   for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k];
 
@@ -155,7 +162,7 @@ async function main(): Promise<number> {
       await writeFile(out, r.data!);
       const saved = (1 - r.outputBytes! / inBytes) * 100;
       rows.push([r.format!.toUpperCase(), kb(r.outputBytes!), `${saved.toFixed(1)}%`, `${(r.timings!.encodeMs / 1000).toFixed(2)} s`,
-        `${r.width}x${r.height}, ${r.bitDepth}-bit, ${r.variant} -> ${relative(process.cwd(), out) || out}`]);
+        `${r.width}x${r.height}${r.frameCount! > 1 ? ` x ${r.frameCount} frames` : ''}, ${r.bitDepth}-bit, ${r.variant} -> ${relative(process.cwd(), out) || out}`]);
     }
   }
   if (rows.length) {

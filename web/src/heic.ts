@@ -26,3 +26,5 @@ export const encode = api.encode;
 export const decode = api.decode;
 /** PSNR (dB) between two encoded images of the same size (see makeApi's psnr). */
 export const psnr = api.psnr;
+/** Decodes every frame of an animation or multi-image file (see makeApi's decodeFrames). */
+export const decodeFrames = api.decodeFrames;

@@ -19,8 +19,10 @@ export const encode = api.encode;
 export const decode = api.decode;
 /** PSNR (dB) between two encoded images of the same size (see makeApi's psnr). */
 export const psnr = api.psnr;
+/** Decodes every frame of an animation or multi-image file (see makeApi's decodeFrames). */
+export const decodeFrames = api.decodeFrames;
 export { parseRule, probe } from './api.js';
-export type { CallOptions, ConvertResult, DecodedImage, Input, InputFormat, Pixels, ProbeResult, QualityStep, RulePlan,
+export type { CallOptions, ConvertResult, DecodedFrames, DecodedImage, Input, InputFormat, Pixels, ProbeResult, QualityStep, RulePlan,
   Stage } from './api.js';
 export { AdvcompressError } from './errors.js';
 export type { ErrorCode } from './errors.js';

@@ -89,6 +89,18 @@ export interface EncodeOptions {
   metadata?: 'keep' | 'strip';
   /** Rotate pixels per EXIF orientation and reset the tag (default true, as imageMogr2 `/auto-orient`). */
   autoOrient?: boolean;
+  /** NCLX colour primaries written into HEIC/AVIF (ITU-T H.273 code point 0–255, e.g. 1 BT.709, 9 BT.2020, 12
+   * Display P3): replaces the source's (or the default 1); a label, the pixels are not converted. As pillow-heif
+   * 0.14 `color_primaries`. WebP has no NCLX: giving any of these four with `format: 'webp'` is INVALID_OPTION. */
+  colorPrimaries?: number;
+  /** NCLX transfer characteristics (0–255, e.g. 13 sRGB, 16 PQ, 18 HLG); a label. pillow-heif `transfer_characteristics`. */
+  transferCharacteristics?: number;
+  /** NCLX matrix coefficients (0–255, e.g. 6 BT.601, 1 BT.709, 9 BT.2020, 0 identity/RGB which needs 4:4:4): the
+   * RGB → YCbCr conversion the encoder uses. Lossless forces 0. pillow-heif `matrix_coefficients`. */
+  matrixCoefficients?: number;
+  /** NCLX full-range flag (default: the source's, else true): limited range maps 8-bit samples to 16–235.
+   * pillow-heif `full_range_flag`. */
+  fullRange?: boolean;
   /** Codec parameters by name, for experts: libheif encoder parameters (`preset`, `tune`, `speed`, `x265:...`),
    * or WebPConfig field names for WebP (`sns_strength`, `filter_strength`, ...). */
   advanced?: Record<string, string>;
@@ -100,6 +112,15 @@ export interface EncodeOptions {
   maxHeight?: number;
   /** Explicit resize steps, applied in order after `maxWidth`/`maxHeight` (`convert()` only). */
   resize?: ResizeStep[];
+  /** Multi-frame inputs (an animated GIF or WebP, a multi-image HEIF/AVIF): write every frame (default true, as
+   * pillow-heif's `HeifFile.save()`; Pillow's own `save()` defaults to false). HEIC/AVIF get a multi-image file
+   * (one image item per frame; HEIF image items carry no frame durations), WebP an animation with the durations and
+   * loop count. `false` writes only the primary image (`primaryIndex`). A still input is unaffected. */
+  saveAll?: boolean;
+  /** Which image becomes the primary image: an index into the frames, or -1 for the last (as pillow-heif
+   * `save(primary_index=...)`). Default: the source's primary image (a HEIF `pitm`), else the first frame. An
+   * animated WebP has no primary image: there it only chooses the frame `saveAll: false` writes. */
+  primaryIndex?: number;
   /** A cloud rule (`imageMogr2/…` or OSS `image/…`, see `parseRule()`), applied on top of these options: what the
    * rule sets (format, quality, resize, strip, auto-orient) wins; the other options fill the rest. `convert()` only. */
   rule?: string;
@@ -115,10 +136,16 @@ export interface ResolvedOptions {
   effort?: number;
   metadata: 'keep' | 'strip';
   autoOrient: boolean;
+  colorPrimaries?: number;
+  transferCharacteristics?: number;
+  matrixCoefficients?: number;
+  fullRange?: boolean;
   advanced?: Record<string, string>;
   limits: Required<Limits>;
   /** maxWidth/maxHeight as a step, then `resize`. */
   resize: ResizeStep[];
+  saveAll: boolean;
+  primaryIndex?: number;
   rule?: string;
 }
 
@@ -136,7 +163,7 @@ function intIn(name: string, v: unknown, lo: number, hi: number): number | undef
 }
 
 const KNOWN = new Set(['format', 'quality', 'lossless', 'chroma', 'bitDepth', 'effort', 'speed', 'metadata',
-  'autoOrient', 'advanced', 'limits', 'maxWidth', 'maxHeight', 'resize', 'rule']);
+  'autoOrient', 'colorPrimaries', 'transferCharacteristics', 'matrixCoefficients', 'fullRange', 'advanced', 'limits', 'maxWidth', 'maxHeight', 'resize', 'saveAll', 'primaryIndex', 'rule']);
 
 /**
  * Validates `options` and fills defaults. `defaultFormat` is the entry point's default.
@@ -168,6 +195,12 @@ export function resolveOptions(options: EncodeOptions | undefined, defaultFormat
   if (metadata !== 'keep' && metadata !== 'strip') throw invalid('metadata', "'keep' or 'strip'", o.metadata);
   const autoOrient = o.autoOrient ?? true;
   if (typeof autoOrient !== 'boolean') throw invalid('autoOrient', 'boolean', o.autoOrient);
+  const colorPrimaries = intIn('colorPrimaries', o.colorPrimaries, 0, 255);
+  const transferCharacteristics = intIn('transferCharacteristics', o.transferCharacteristics, 0, 255);
+  const matrixCoefficients = intIn('matrixCoefficients', o.matrixCoefficients, 0, 255);
+  if (o.fullRange !== undefined && typeof o.fullRange !== 'boolean') throw invalid('fullRange', 'boolean', o.fullRange);
+  if (format === 'webp' && [colorPrimaries, transferCharacteristics, matrixCoefficients, o.fullRange].some((v) => v !== undefined))
+    throw new AdvcompressError('INVALID_OPTION', 'colorPrimaries, transferCharacteristics, matrixCoefficients and fullRange are NCLX, which WebP does not have (HEIC and AVIF only)');
   if (o.advanced !== undefined) {
     if (typeof o.advanced !== 'object' || o.advanced === null) throw invalid('advanced', 'an object of strings', o.advanced);
     for (const [k, v] of Object.entries(o.advanced)) if (typeof v !== 'string') throw invalid(`advanced.${k}`, 'string', v);
@@ -187,8 +220,11 @@ export function resolveOptions(options: EncodeOptions | undefined, defaultFormat
     resize.push(...o.resize);  // (field ranges are checked by the decode module)
   }
   if (o.rule !== undefined && typeof o.rule !== 'string') throw invalid('rule', 'a string', o.rule);
+  const saveAll = o.saveAll ?? true;
+  if (typeof saveAll !== 'boolean') throw invalid('saveAll', 'boolean', o.saveAll);
+  const primaryIndex = intIn('primaryIndex', o.primaryIndex, -1, 1e6);
   return { format, quality, lossless, chroma: o.chroma, bitDepth: o.bitDepth, effort, metadata, autoOrient,
-    advanced: o.advanced, limits, resize, rule: o.rule };
+    colorPrimaries, transferCharacteristics, matrixCoefficients, fullRange: o.fullRange, advanced: o.advanced, limits, resize, saveAll, primaryIndex, rule: o.rule };
 }
 
 /** MIME type of each output format. */

@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: MIT
  */
 import * as Comlink from 'comlink';
-import type { makeApi, ConvertResult, DecodedImage, Input, Pixels, Stage } from './api.js';
+import type { makeApi, ConvertResult, DecodedFrames, DecodedImage, Input, Pixels, Stage } from './api.js';
 import { parseRule, probe } from './api.js';
 import { setVariant, type Variant } from './loader.js';
 import type { EncodeOptions, Limits } from './options.js';
@@ -62,6 +62,9 @@ export function serve(api: ReturnType<typeof makeApi>): void {
     decode(input: Input, options?: { autoOrient?: boolean; limits?: Limits; rgba8?: boolean }) {
       return answer(() => api.decode(input, options), (d) => [d.data.buffer as ArrayBuffer]);
     },
+    decodeFrames(input: Input, options?: { autoOrient?: boolean; limits?: Limits; rgba8?: boolean }) {
+      return answer(() => api.decodeFrames(input, options), (d) => d.frames.map((f) => f.data.buffer as ArrayBuffer));
+    },
     parseRule(rule: string) { return answer(() => parseRule(rule)); },
     psnr(a: Input, b: Input, limits?: Limits) { return answer(() => api.psnr(a, b, { limits })); },
     setVariant(v: Variant | undefined) { setVariant(v); },
@@ -75,6 +78,7 @@ export type WorkerApi = {
   encode(pixels: Pixels, options: EncodeOptions | undefined, onProgress?: Progress): Promise<Answer<PlainResult>>;
   probe(input: Input, limits?: Limits): Promise<Answer<Awaited<ReturnType<typeof probe>>>>;
   decode(input: Input, options?: { autoOrient?: boolean; limits?: Limits; rgba8?: boolean }): Promise<Answer<DecodedImage>>;
+  decodeFrames(input: Input, options?: { autoOrient?: boolean; limits?: Limits; rgba8?: boolean }): Promise<Answer<DecodedFrames>>;
   parseRule(rule: string): Promise<Answer<Awaited<ReturnType<typeof parseRule>>>>;
   psnr(a: Input, b: Input, limits?: Limits): Promise<Answer<number>>;
   setVariant(v: Variant | undefined): Promise<void>;
