@@ -2,7 +2,8 @@
 # Usage: scripts/test.sh
 # The quick start's second command: sets up what is missing (scripts/setup.sh --no-run), then runs every test:
 #  1. native C++ tests (GoogleTest + ctest) under AddressSanitizer/UBSan,
-#  2. the rule parser fuzzed for ADVCOMPRESS_FUZZ_SECONDS (default 60) by libFuzzer,
+#  2. after the fixtures are fetched: the rule parser and probe()/decode_frames() fuzzed by libFuzzer for
+#     ADVCOMPRESS_FUZZ_SECONDS each (default 40), the latter seeded with every fixture file,
 #  3. the same C++ tests plus the encoder tests compiled to wasm and run under Node by ctest,
 #  4. the Node tests of the npm package (node:test), which decode every output with an independent decoder,
 #  5. the local COS-compatible server's tests (tests/cos-server),
@@ -22,18 +23,6 @@ run_logged "$b.configure.log" cmake -S "$ROOT" -B "$b" -G Ninja \
 run_logged "$b.build.log" ninja -C "$b" -j "$JOBS"
 ctest --test-dir "$b" --output-on-failure -j "$JOBS"
 
-FUZZ_SECONDS=${ADVCOMPRESS_FUZZ_SECONDS:-60}
-log "fuzzing the rule parser for $FUZZ_SECONDS s (libFuzzer + ASan/UBSan; corpus tests/fuzz/corpus/rule)"
-b="$ROOT/build/fuzz"
-CC=clang-14 CXX=clang++-14 run_logged "$b.configure.log" cmake -S "$ROOT" -B "$b" -G Ninja \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DADVCOMPRESS_FUZZ=ON -DADVCOMPRESS_STB_DIR="$STB_DIR"
-run_logged "$b.build.log" ninja -C "$b" -j "$JOBS" fuzz_rule
-scratch=$(mktemp -d)   # new inputs land here, not in the repository's corpus
-"$b/tests/fuzz/fuzz_rule" -max_total_time="$FUZZ_SECONDS" -timeout=5 -print_final_stats=1 -artifact_prefix="$b/" \
-  "$scratch" "$ROOT/tests/fuzz/corpus/rule" > "$b.run.log" 2>&1 || { tail -40 "$b.run.log"; die "fuzz_rule failed"; }
-grep -E "stat::number_of_executed_units|stat::new_units_added" "$b.run.log" | tr '\n' ' '; echo
-rm -rf "$scratch"
-
 log "wasm C++ tests under Node (baseline build)"
 b="$ROOT/build/wasm-baseline"
 [ -f "$b/build.ninja" ] || run_logged "$b.configure.log" emcmake cmake -S "$ROOT" -B "$b" -G Ninja \
@@ -43,6 +32,25 @@ ctest --test-dir "$b" --output-on-failure
 
 log "fixture files from Debian source packages (scripts/fetch-fixtures.sh, tests/fixtures/README.md)"
 bash "$ROOT/scripts/fetch-fixtures.sh" >/dev/null
+
+FUZZ_SECONDS=${ADVCOMPRESS_FUZZ_SECONDS:-40}
+log "fuzzing the rule parser and probe()/decode_frames() for $FUZZ_SECONDS s each (libFuzzer + ASan/UBSan)"
+b="$ROOT/build/fuzz"
+CC=clang-14 CXX=clang++-14 run_logged "$b.configure.log" cmake -S "$ROOT" -B "$b" -G Ninja \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DADVCOMPRESS_FUZZ=ON -DADVCOMPRESS_STB_DIR="$STB_DIR"
+run_logged "$b.build.log" ninja -C "$b" -j "$JOBS" fuzz_rule fuzz_probe
+# fuzz TARGET SEED_DIR... : new inputs land in a scratch directory, not in the repository or the fixture cache.
+fuzz() {
+  local target=$1; shift
+  local scratch; scratch=$(mktemp -d)
+  "$b/tests/fuzz/$target" -max_total_time="$FUZZ_SECONDS" -timeout=5 -max_len=4096 -print_final_stats=1 \
+    -artifact_prefix="$b/" "$scratch" "$@" > "$b.$target.log" 2>&1 || { tail -40 "$b.$target.log"; die "$target failed"; }
+  printf '%s: ' "$target"; grep -E "stat::number_of_executed_units|stat::new_units_added" "$b.$target.log" | tr '\n' ' '; echo
+  rm -rf "$scratch"
+}
+fuzz fuzz_rule "$ROOT/tests/fuzz/corpus/rule"
+# Seeds: every real fixture file (truncated to 4 KiB), so the walkers start from JPEG/PNG/GIF/BMP/WebP structure.
+fuzz fuzz_probe "$CACHE/fixtures"
 
 log "Node tests of the package"
 cd "$ROOT"

@@ -984,6 +984,22 @@ TEST(DecodeJpeg, CmykBecomesRgb) {
   for (int c = 0; c < 3; ++c) EXPECT_NEAR(at(13, 4, c), 128, 6);
 }
 
+// Regression (tests/fuzz/fuzz_probe): a CMYK file cut inside its scan makes libjpeg longjmp out of the decoder while
+// the CMYK row buffer is live; it must be a typed error without a leak (LeakSanitizer watches this binary).
+TEST(DecodeJpeg, TruncatedCmykIsCorruptWithoutLeak) {
+  const int w = 256, h = 64;
+  Bytes px;
+  for (int i = 0; i < w * h; ++i) px.insert(px.end(), {uint8_t(i), uint8_t(i >> 3), uint8_t(i >> 6), 200});
+  JpegSpec s = jspec(w, h);
+  s.components = 4;
+  const Bytes cmyk = encode_jpeg(s, px);
+  for (size_t n : {cmyk.size() / 2, cmyk.size() - 40}) {
+    auto r = decode(cmyk.data(), n);
+    ASSERT_FALSE(r.ok()) << n;
+    EXPECT_EQ(r.error().code, ErrorCode::kCorruptInput) << r.error().message;
+  }
+}
+
 TEST(DecodeJpeg, TwelveBitIsUnsupported) {
   Bytes twelve = encode_jpeg(jspec(8, 8), gradient_rgb(8, 8));
   for (size_t i = 2; i + 4 < twelve.size(); ++i) {
@@ -1269,6 +1285,16 @@ TEST(ProbeWebp, CanvasFlagsAndFramesFromTheChunkHeaders) {
   EXPECT_ERROR(r, ErrorCode::kDimensionsTooLarge);
   EXPECT_NE(r.error().message.find("50000"), std::string::npos);
   for (size_t n : {size_t(12), size_t(20), size_t(24)}) EXPECT_FALSE(probe(bomb.data(), n).ok()) << n;
+}
+
+// Regression (tests/fuzz/fuzz_probe): a 30-byte BMP whose header probe() accepts but which ends before the fields
+// of a V3 header: a typed error, not a read past the end.
+TEST(DecodeBmp, HeaderShorterThanItsFieldsIsCorrupt) {
+  const Bytes b = bytes_of(std::string("BM>\x04\x00\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"
+                                       "\xff\xff\x00\x01\x00\x00\xff\xff\xff\xff\x0b\x00\x22\xaa", 30));
+  auto r = decode(b.data(), b.size());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().code, ErrorCode::kOutOfMemory);
 }
 
 TEST(DecodeGif, TruncatedAndDamagedAreTypedErrors) {

@@ -495,6 +495,9 @@ struct JpegJob {
   Image* image = nullptr;
   JOCTET* icc = nullptr;  // malloc'd by jpeg_read_icc_profile; freed by the caller
   unsigned icc_len = 0;
+  // A CMYK row, here rather than a local of run_jpeg: libjpeg's errors longjmp out of run_jpeg, past any local's
+  // destructor (a leak, and undefined behaviour in C++) — found by tests/fuzz/fuzz_probe.
+  std::vector<uint8_t> cmyk_row;
   // Set by run_jpeg for errors it finds itself (not from libjpeg).
   bool own_error = false;
   Error error{ErrorCode::kCorruptInput, "", 0};
@@ -606,7 +609,7 @@ bool run_jpeg(JpegJob& job) {
     // One CMYK row at a time, converted to RGB as every viewer without colour management does (Pillow,
     // browsers): with Adobe's APP14 marker the samples are stored inverted (Photoshop), so R = C' * K' / 255 on
     // the stored values; without it they are ink amounts, R = (255 - C) * (255 - K) / 255.
-    std::vector<uint8_t> row;
+    std::vector<uint8_t>& row = job.cmyk_row;
     if (!try_resize(row, uint64_t(im.width) * 4)) {
       job.own_error = true;
       job.error = out_of_memory("a CMYK row", uint64_t(im.width) * 4);

@@ -24,10 +24,18 @@ Result<Image> decode_bmp(const uint8_t* data, size_t size, const ProbeInfo& info
   // stb_image reads zeros past the end of the data: a truncated uncompressed BMP would come out with black rows,
   // so its length is checked against the header first (probe() has checked the header is there).
   {
-    auto le = [&](size_t o, int n) { uint32_t v = 0; for (int i = n - 1; i >= 0; --i) v = v << 8 | data[o + size_t(i)]; return v; };
+    // (Reads are bounds-checked: probe() guarantees less of the header than a V3 one has — tests/fuzz/fuzz_probe.)
+    bool short_header = false;
+    auto le = [&](size_t o, int n) {
+      if (o + size_t(n) > size) return short_header = true, 0u;
+      uint32_t v = 0;
+      for (int i = n - 1; i >= 0; --i) v = v << 8 | data[o + size_t(i)];
+      return v;
+    };
     const uint32_t offset = le(10, 4), dib = le(14, 4);
     const uint32_t bpp = dib == 12 ? le(24, 2) : le(28, 2);
     const uint32_t compression = dib >= 40 ? le(30, 4) : 0;
+    if (short_header) return fail(ErrorCode::kCorruptInput, "BMP is truncated in its header");
     if (compression == 0 || compression == 3 || compression == 6) {
       const uint64_t row = (uint64_t(info.width) * bpp + 31) / 32 * 4;
       const uint64_t need = uint64_t(offset) + row * info.height;
