@@ -375,3 +375,27 @@ test('16-bit PNG (pngsuite basn2c16/basn6a16) is written as 10-bit by default, 1
     assert.equal(psnr(framePng(back.frames[0]), theirs), Infinity, `${format} lossless RGBA`);
   }
 });
+
+// A PNG chunk with its CRC (the test input is written here; libpng reads it).
+function pngChunk(type, body) {
+  let c = ~0;
+  for (const b of Buffer.concat([Buffer.from(type, 'latin1'), body])) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  const len = Buffer.alloc(4); len.writeUInt32BE(body.length);
+  const crc = Buffer.alloc(4); crc.writeUInt32BE((~c) >>> 0);
+  return Buffer.concat([len, Buffer.from(type, 'latin1'), body, crc]);
+}
+
+test('a PNG\'s cICP chunk (PNG 3rd edition) is its NCLX: kept in HEIC/AVIF (matrix back to BT.601 for YCbCr)', { skip }, async () => {
+  const src = readFileSync(join(dir, 'libpng1.6/contrib/pngsuite/basn2c08.png'));
+  const idat = src.indexOf('IDAT', 8, 'latin1') - 4;  // cICP must come before IDAT
+  const png = Buffer.concat([src.subarray(0, idat), pngChunk('cICP', Buffer.from([9, 16, 0, 1])), src.subarray(idat)]);
+  for (const format of ['heic', 'avif']) {
+    const r = await convert(new Uint8Array(png), { format, quality: 90 });
+    assert.deepEqual(colrNclx(r.data), { colorPrimaries: 9, transferCharacteristics: 16, matrixCoefficients: 6, fullRange: true }, format);
+  }
+  const plain = await convert(new Uint8Array(src), { format: 'heic', quality: 90 });
+  assert.deepEqual(colrNclx(plain.data), { colorPrimaries: 1, transferCharacteristics: 13, matrixCoefficients: 6, fullRange: true });
+});

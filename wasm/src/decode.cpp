@@ -815,6 +815,11 @@ void collect_png_metadata(png_structp png, png_infop info, Metadata& meta) {
   if (png_get_iCCP(png, info, &name, &compression, &profile, &profile_len) && profile != nullptr) {
     meta.icc.assign(profile, profile + profile_len);
   }
+#ifdef PNG_cICP_SUPPORTED  // (libpng >= 1.6.45, PNG 3rd edition; the wasm build's 1.6.48 has it, bookworm's 1.6.39 not)
+  png_byte primaries = 0, transfer = 0, matrix = 0, full_range = 1;
+  if (png_get_cICP(png, info, &primaries, &transfer, &matrix, &full_range))
+    meta.nclx = Nclx{primaries, transfer, matrix, full_range != 0};  // matrix is 0 (RGB) in a PNG
+#endif
   png_bytep exif = nullptr;
   png_uint_32 exif_len = 0;
   if (png_get_eXIf_1(png, info, &exif_len, &exif) && exif != nullptr) meta.exif.assign(exif, exif + exif_len);
