@@ -49,8 +49,9 @@ fuzz() {
   rm -rf "$scratch"
 }
 fuzz fuzz_rule "$ROOT/tests/fuzz/corpus/rule"
-# Seeds: every real fixture file (truncated to 4 KiB), so the walkers start from JPEG/PNG/GIF/BMP/WebP structure.
-fuzz fuzz_probe "$CACHE/fixtures"
+# Seeds: what it found before (tests/fuzz/corpus/probe, each a regression) and every real fixture file (truncated
+# to 4 KiB), so the walkers start from JPEG/PNG/GIF/BMP/WebP structure.
+fuzz fuzz_probe "$ROOT/tests/fuzz/corpus/probe" "$CACHE/fixtures"
 
 log "Node tests of the package"
 cd "$ROOT"

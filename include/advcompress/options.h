@@ -77,4 +77,14 @@ struct Limits {
 /// Checks a Limits value (all > 0); INVALID_OPTION otherwise.
 Status validate_limits(const Limits& l);
 
+/// INPUT_TOO_LARGE when an encoded input of `bytes` bytes exceeds `limits.max_input_bytes` (naming both).
+/// Every decoder checks this first (decode module's probe(), decode_heif*, decode_webp*).
+Status check_input_bytes(uint64_t bytes, const Limits& limits);
+
+/// The input-side restrictions for an image of `format` (a display name: "GIF", "HEIF", ...) of width x height
+/// pixels and `frames` frames, all read from headers: DIMENSIONS_TOO_LARGE when a side exceeds `max_side` or
+/// width x height x frames exceeds `max_pixels`, TOO_MANY_FRAMES when frames exceeds `max_frames`; the message
+/// names the values and the limit.
+Status check_input_limits(const char* format, uint32_t width, uint32_t height, uint64_t frames, const Limits& limits);
+
 }  // namespace advcompress

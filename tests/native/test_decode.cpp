@@ -1297,6 +1297,17 @@ TEST(DecodeBmp, HeaderShorterThanItsFieldsIsCorrupt) {
   EXPECT_NE(r.error().code, ErrorCode::kOutOfMemory);
 }
 
+// A frame larger than the logical screen is clipped when shown but giflib allocates it whole: its own size counts
+// against the limits (from the descriptor, before giflib runs).
+TEST(DecodeGif, FrameLargerThanTheScreenCountsAgainstTheLimits) {
+  // 10 x 10 screen, no colour table; one image descriptor 40000 x 2 (then nothing).
+  const Bytes gif = bytes_of(std::string("GIF89a\x0a\x00\x0a\x00\x00\x00\x00"
+                                         "\x2c\x00\x00\x00\x00\x40\x9c\x02\x00\x00\x02\x00\x3b", 24));
+  auto r = probe(gif.data(), gif.size());
+  EXPECT_ERROR(r, ErrorCode::kDimensionsTooLarge);
+  EXPECT_NE(r.error().message.find("40000 x 2"), std::string::npos) << r.error().message;
+}
+
 TEST(DecodeGif, TruncatedAndDamagedAreTypedErrors) {
   const Bytes gif = make_gif(16, 16, 1, false);
   for (size_t n : {size_t(6), size_t(13), size_t(20), gif.size() / 2, gif.size() - 3}) {

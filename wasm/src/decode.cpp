@@ -113,37 +113,15 @@ const FormatNames& names_of(InputFormat f) {
 }
 const char* display_name(InputFormat f) { return names_of(f).display; }
 
-std::string human_bytes(uint64_t n) {
-  if (n >= (1ull << 20) && n % (1ull << 20) == 0) return " (" + std::to_string(n >> 20) + " MiB)";
-  if (n >= 1024 && n % 1024 == 0) return " (" + std::to_string(n >> 10) + " KiB)";
-  return "";
-}
 
 Status check_dimensions(const ProbeInfo& info, const Limits& l) {
-  const char* name = display_name(info.format);
-  if (info.width > l.max_side || info.height > l.max_side) {
-    const bool w = info.width > l.max_side;
-    return fail(ErrorCode::kDimensionsTooLarge, std::string(name) + " input " + (w ? "width" : "height") + " is " +
-                                                    std::to_string(w ? info.width : info.height) +
-                                                    " px; the limit is " + std::to_string(l.max_side) + " px per side");
-  }
-  const uint64_t frames = info.frame_count == 0 ? 1 : info.frame_count;
-  const uint64_t pixels = uint64_t(info.width) * info.height;  // both < 2^32: no overflow
-  const bool over = pixels > std::numeric_limits<uint64_t>::max() / frames || pixels * frames > l.max_pixels;
-  if (over) {
-    std::string what = std::to_string(info.width) + " x " + std::to_string(info.height);
-    if (frames > 1) what += " x " + std::to_string(frames) + " frames";
-    const std::string total =
-        pixels > std::numeric_limits<uint64_t>::max() / frames ? "more than 2^64" : std::to_string(pixels * frames);
-    return fail(ErrorCode::kDimensionsTooLarge, std::string(name) + " input is " + what + " = " + total +
-                                                    " pixels; the limit is " + std::to_string(l.max_pixels) +
-                                                    " pixels");
-  }
-  if (info.frame_count > l.max_frames) {
-    return fail(ErrorCode::kTooManyFrames, std::string(name) + " input has " + std::to_string(info.frame_count) +
-                                               " frames; the limit is " + std::to_string(l.max_frames) + " frames");
-  }
-  return Ok{};
+  return check_input_limits(display_name(info.format), info.width, info.height, info.frame_count, l);
+}
+
+// TOO_MANY_FRAMES from a block/chunk walk that stops counting once past the limit.
+Error more_frames_than(const char* format, uint32_t limit) {
+  return fail(ErrorCode::kTooManyFrames, std::string(format) + " input has more than " + std::to_string(limit) +
+                                             " frames; the limit is " + std::to_string(limit) + " frames");
 }
 
 Error corrupt(const std::string& message) { return fail(ErrorCode::kCorruptInput, message); }
@@ -309,9 +287,6 @@ Result<ProbeInfo> probe_png(const uint8_t* d, size_t size, const Limits& limits)
   }
 }
 
-// Logical screen size (a decompression bomb is refused here, before any frame is looked at), then the block
-// structure walked without decoding (sub-blocks skipped): frame count (TOO_MANY_FRAMES as soon as it passes the
-// limit), transparency from the graphic control extensions; width x height x frames checked at the end.
 // WebP: the RIFF chunks are walked (no decoding): VP8X gives the canvas and flags, VP8/VP8L the size of a simple
 // file, ANMF chunks are counted for an animation, EXIF gives the orientation.
 Result<ProbeInfo> probe_webp(const uint8_t* d, size_t size, const Limits& limits) {
@@ -346,10 +321,7 @@ Result<ProbeInfo> probe_webp(const uint8_t* d, size_t size, const Limits& limits
       info.has_alpha = (bits >> 28) & 1;
       have_size = true;
     } else if (std::memcmp(c, "ANMF", 4) == 0) {
-      if (++frames > limits.max_frames)
-        return fail(ErrorCode::kTooManyFrames, "WebP input has more than " + std::to_string(limits.max_frames) +
-                                                   " frames; the limit is " + std::to_string(limits.max_frames) +
-                                                   " frames");
+      if (++frames > limits.max_frames) return more_frames_than("WebP", limits.max_frames);
     } else if (std::memcmp(c, "EXIF", 4) == 0) {
       const uint8_t* e = body;
       size_t n = avail;
@@ -365,6 +337,9 @@ Result<ProbeInfo> probe_webp(const uint8_t* d, size_t size, const Limits& limits
   return info;
 }
 
+// Logical screen size (a decompression bomb is refused here, before any frame is looked at), then the block
+// structure walked without decoding (sub-blocks skipped): frame count (TOO_MANY_FRAMES as soon as it passes the
+// limit), transparency from the graphic control extensions; width x height x frames checked at the end.
 Result<ProbeInfo> probe_gif(const uint8_t* d, size_t size, const Limits& limits) {
   ProbeInfo info;
   info.format = InputFormat::kGif;
@@ -385,6 +360,7 @@ Result<ProbeInfo> probe_gif(const uint8_t* d, size_t size, const Limits& limits)
     return false;
   };
   uint32_t frames = 0;
+  uint64_t raster = 0;  // pixels of the frames' own rectangles
   while (pos < size) {
     const uint8_t block = d[pos++];
     if (block == 0x3B) break;  // trailer
@@ -392,14 +368,24 @@ Result<ProbeInfo> probe_gif(const uint8_t* d, size_t size, const Limits& limits)
       if (pos >= size) break;
       const uint8_t label = d[pos++];
       if (label == 0xF9 && pos + 2 < size && d[pos] == 4 && (d[pos + 1] & 1)) info.has_alpha = true;
+      // As giflib's DGifSlurp reads it: the first sub-block whatever its size, then sub-blocks up to an empty one
+      // (so an empty first sub-block does not end the extension). Walking it any other way counted frames giflib
+      // then decoded past (tests/fuzz/fuzz_probe: 2 counted, 12 decoded, the limits checked on the 2).
+      if (pos >= size) break;
+      pos += 1 + size_t(d[pos]);
       if (!skip_sub_blocks()) break;
     } else if (block == 0x2C) {  // image descriptor (+ local colour table) + LZW data
-      if (++frames > limits.max_frames) {
-        return fail(ErrorCode::kTooManyFrames, "GIF input has more than " + std::to_string(limits.max_frames) +
-                                                   " frames; the limit is " + std::to_string(limits.max_frames) +
-                                                   " frames");
-      }
+      if (++frames > limits.max_frames) return more_frames_than("GIF", limits.max_frames);
       if (size - pos < 10) break;
+      // giflib allocates each frame's raster at the frame's own size (a frame may be larger than the screen, which
+      // clips it): those sizes count against the limits too, before giflib allocates anything.
+      const uint32_t fw = le16(d + pos + 4), fh = le16(d + pos + 6);
+      raster += uint64_t(fw) * fh;
+      if (fw > limits.max_side || fh > limits.max_side)
+        return fail(ErrorCode::kDimensionsTooLarge, "GIF frame " + std::to_string(frames - 1) + " is " +
+                                                        std::to_string(fw) + " x " + std::to_string(fh) +
+                                                        " px; the limit is " + std::to_string(limits.max_side) +
+                                                        " px per side");
       const uint8_t flags = d[pos + 8];
       pos += 9;
       if (flags & 0x80) pos += size_t(3) << ((flags & 7) + 1);
@@ -413,6 +399,10 @@ Result<ProbeInfo> probe_gif(const uint8_t* d, size_t size, const Limits& limits)
   if (frames == 0) return corrupt("GIF has no image (truncated before the first image descriptor)");
   info.frame_count = frames;
   if (Status s = check_dimensions(info, limits); !s) return s.error();
+  if (raster > limits.max_pixels)  // frames larger than the screen (clipped when shown, allocated whole by giflib)
+    return fail(ErrorCode::kDimensionsTooLarge, "GIF frames are " + std::to_string(raster) +
+                                                    " pixels in total (larger than the screen); the limit is " +
+                                                    std::to_string(limits.max_pixels) + " pixels");
   return info;
 }
 
@@ -728,6 +718,18 @@ void png_read_mem(png_structp png, png_bytep out, png_size_t length) {
 
 void png_on_warning(png_structp, png_const_charp) {}  // ancillary-chunk trouble: libpng drops the chunk
 
+// libpng's allocator, capped: no single allocation of libpng's may exceed the largest input accepted
+// (limits.max_input_bytes). Pixels are ours (try_resize); libpng allocates rows, zlib windows and chunk data, and a
+// chunk's length is only checked as a *benign* error when reading, so a forged tEXt length was allocated as is
+// (tests/fuzz/fuzz_probe: a 372-byte PNG claiming a 1.8 GB tEXt; in wasm the heap never shrinks again). Refused,
+// libpng drops the ancillary chunk with a warning ("insufficient memory") and decodes the image.
+png_voidp png_malloc_capped(png_structp png, png_alloc_size_t n) {
+  const auto* job = static_cast<const PngJob*>(png_get_mem_ptr(png));
+  if (n > job->limits->max_input_bytes) return nullptr;
+  return std::malloc(n);
+}
+void png_free_capped(png_structp, png_voidp p) { std::free(p); }
+
 bool host_is_little_endian() {
   const uint16_t one = 1;
   uint8_t first;
@@ -845,7 +847,8 @@ Result<Image> decode_png(const uint8_t* data, size_t size, const ProbeInfo& prob
   job.probe = &probe;
   job.limits = &limits;
   job.image = &image;
-  job.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &job, png_on_error, png_on_warning);
+  job.png = png_create_read_struct_2(PNG_LIBPNG_VER_STRING, &job, png_on_error, png_on_warning, &job, png_malloc_capped,
+                                     png_free_capped);
   if (job.png == nullptr) return fail(ErrorCode::kOutOfMemory, "cannot allocate the PNG decoder");
   job.info = png_create_info_struct(job.png);
   if (job.info == nullptr) {
@@ -905,11 +908,7 @@ InputFormat sniff(const uint8_t* d, size_t size) {
 }
 
 Result<ProbeInfo> probe(const uint8_t* data, size_t size, const Limits& limits) {
-  if (size > limits.max_input_bytes) {
-    return fail(ErrorCode::kInputTooLarge, "input is " + std::to_string(size) + " bytes; the limit is " +
-                                               std::to_string(limits.max_input_bytes) + " bytes" +
-                                               human_bytes(limits.max_input_bytes));
-  }
+  if (auto st = check_input_bytes(size, limits); !st) return st.error();
   if (data == nullptr || size == 0) return corrupt("empty input");
   const InputFormat f = sniff(data, size);
   switch (f) {
@@ -934,8 +933,27 @@ Result<ProbeInfo> probe(const uint8_t* data, size_t size, const Limits& limits) 
       break;
   }
   return fail(ErrorCode::kUnsupportedFormat,
-              "unrecognised input (first bytes " + first_bytes_hex(data, size) + "); JPEG, PNG, GIF, BMP are supported here (HEIC, AVIF, WebP through their modules)");
+              "unrecognised input (first bytes " + first_bytes_hex(data, size) +
+                  "); JPEG, PNG, GIF, BMP, WebP, HEIF/HEIC and AVIF are the inputs advcompress reads");
 }
+
+namespace {
+
+// The resize steps for a w x h source (already oriented), planned in order: each step's output is the next one's
+// input. Errors: plan_resize()'s (OUTPUT_TOO_LARGE, INVALID_OPTION).
+Result<std::vector<ResizePlan>> plan_steps(uint32_t w, uint32_t h, const DecodeOptions& options) {
+  std::vector<ResizePlan> plans;
+  for (const ResizeSpec& spec : options.resize) {
+    Result<ResizePlan> plan = plan_resize(spec, w, h, options.limits);
+    if (!plan) return plan.error();
+    w = plan.value().out_width;
+    h = plan.value().out_height;
+    plans.push_back(plan.value());
+  }
+  return plans;
+}
+
+}  // namespace
 
 Status orient_and_resize(Image& im, uint8_t orientation, const DecodeOptions& options) try {
   if (options.auto_orient) {
@@ -951,14 +969,11 @@ Status orient_and_resize(Image& im, uint8_t orientation, const DecodeOptions& op
     // The pixels are now upright: whatever the tag said (even a value out of range), it now says 1.
     if (!im.meta.exif.empty()) exif_reset_orientation(im.meta.exif);
   }
-  uint32_t w = im.width, h = im.height;
-  for (const ResizeSpec& spec : options.resize) {
-    Result<ResizePlan> plan = plan_resize(spec, w, h, options.limits);
-    if (!plan) return plan.error();
-    w = plan.value().out_width;
-    h = plan.value().out_height;
-    if (plan.value().identity(im.width, im.height)) continue;
-    Result<Image> resized = resize_image(im, plan.value());
+  Result<std::vector<ResizePlan>> plans = plan_steps(im.width, im.height, options);
+  if (!plans) return plans.error();
+  for (const ResizePlan& plan : plans.value()) {
+    if (plan.identity(im.width, im.height)) continue;
+    Result<Image> resized = resize_image(im, plan);
     if (!resized) return resized.error();
     im = std::move(resized.value());
   }
@@ -976,16 +991,9 @@ Result<Frames> decode_impl(const uint8_t* data, size_t size, const DecodeOptions
     if (!p) return p.error();
     const ProbeInfo& info = p.value();
     // Plan every resize step from the header sizes first: an impossible output costs no decoding.
-    {
-      const bool swap = options.auto_orient && info.orientation >= 5 && info.orientation <= 8;
-      uint32_t w = swap ? info.height : info.width, h = swap ? info.width : info.height;
-      for (const ResizeSpec& spec : options.resize) {
-        Result<ResizePlan> plan = plan_resize(spec, w, h, options.limits);
-        if (!plan) return plan.error();
-        w = plan.value().out_width;
-        h = plan.value().out_height;
-      }
-    }
+    const bool swap = options.auto_orient && info.orientation >= 5 && info.orientation <= 8;
+    if (auto plans = plan_steps(swap ? info.height : info.width, swap ? info.width : info.height, options); !plans)
+      return plans.error();
     Result<Frames> frames = Frames{};
     if (info.format == InputFormat::kGif) {
       frames = detail::decode_gif(data, size, info, max_frames);

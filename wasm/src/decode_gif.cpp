@@ -43,10 +43,6 @@ Error gif_error(int code) {
               code);
 }
 
-}  // namespace
-
-namespace {
-
 // Loop count from a NETSCAPE2.0 / ANIMEXTS1.0 application extension (sub-block 1: repeat count, little-endian):
 // returns plays in total as WebP counts them (0 = forever; n repeats = n + 1 plays, as libwebp's gif2webp),
 // or nullopt when `blocks` has none.
@@ -72,7 +68,9 @@ Result<Frames> decode_gif(const uint8_t* data, size_t size, const ProbeInfo& inf
   if (!g) return gif_error(err);
   if (DGifSlurp(g.get()) != GIF_OK) return gif_error(g->Error);
   if (g->ImageCount < 1) return fail(ErrorCode::kCorruptInput, "GIF has no image");
-  (void)info;  // frame count and total pixels were checked by probe() from the same block structure
+  if (uint32_t(g->ImageCount) != info.frame_count)  // the safety net under probe()'s walk (see there)
+    return fail(ErrorCode::kCorruptInput, "GIF block structure is ambiguous: " + std::to_string(info.frame_count) +
+                                              " frames by its blocks, " + std::to_string(g->ImageCount) + " by giflib");
 
   const uint32_t w = uint32_t(g->SWidth), h = uint32_t(g->SHeight);
   if (w == 0 || h == 0) return fail(ErrorCode::kCorruptInput, "GIF logical screen has no size");

@@ -1,5 +1,6 @@
 // advcompress — error names, format helpers, option defaults and validation.
 // SPDX-License-Identifier: MIT
+#include <limits>
 #include <string>
 
 #include "advcompress/decode.h"
@@ -93,6 +94,48 @@ Status validate_limits(const Limits& l) {
   if (l.max_pixels == 0) return bad("limits.maxPixels", "a positive integer", 0);
   if (l.max_frames == 0) return bad("limits.maxFrames", "a positive integer", 0);
   if (l.max_output_side == 0) return bad("limits.maxOutputSide", "a positive integer", 0);
+  return Ok{};
+}
+
+namespace {
+
+// " (32 MiB)" for round sizes, to read a limit at a glance.
+std::string human_bytes(uint64_t n) {
+  if (n >= (1ull << 20) && n % (1ull << 20) == 0) return " (" + std::to_string(n >> 20) + " MiB)";
+  if (n >= 1024 && n % 1024 == 0) return " (" + std::to_string(n >> 10) + " KiB)";
+  return "";
+}
+
+}  // namespace
+
+Status check_input_bytes(uint64_t bytes, const Limits& limits) {
+  if (bytes <= limits.max_input_bytes) return Ok{};
+  return fail(ErrorCode::kInputTooLarge, "input is " + std::to_string(bytes) + " bytes; the limit is " +
+                                             std::to_string(limits.max_input_bytes) + " bytes" +
+                                             human_bytes(limits.max_input_bytes));
+}
+
+Status check_input_limits(const char* name, uint32_t width, uint32_t height, uint64_t frames, const Limits& l) {
+  if (width > l.max_side || height > l.max_side) {
+    const bool w = width > l.max_side;
+    return fail(ErrorCode::kDimensionsTooLarge, std::string(name) + " input " + (w ? "width" : "height") + " is " +
+                                                    std::to_string(w ? width : height) + " px; the limit is " +
+                                                    std::to_string(l.max_side) + " px per side");
+  }
+  if (frames == 0) frames = 1;
+  const uint64_t pixels = uint64_t(width) * height;  // both < 2^32: no overflow
+  const bool overflow = pixels > std::numeric_limits<uint64_t>::max() / frames;
+  if (overflow || pixels * frames > l.max_pixels) {
+    std::string what = std::to_string(width) + " x " + std::to_string(height);
+    if (frames > 1) what += " x " + std::to_string(frames) + " frames";
+    const std::string total = overflow ? "more than 2^64" : std::to_string(pixels * frames);
+    return fail(ErrorCode::kDimensionsTooLarge, std::string(name) + " input is " + what + " = " + total +
+                                                    " pixels; the limit is " + std::to_string(l.max_pixels) +
+                                                    " pixels");
+  }
+  if (frames > l.max_frames)
+    return fail(ErrorCode::kTooManyFrames, std::string(name) + " input has " + std::to_string(frames) +
+                                               " frames; the limit is " + std::to_string(l.max_frames) + " frames");
   return Ok{};
 }
 
