@@ -12,7 +12,8 @@ static val codec_info() { return advcompress::bind::codec_info_value("avif", "li
 
 EMSCRIPTEN_BINDINGS(advcompress_avif) {
   /// encode(pixels: Uint8Array, info: PixelInfo, options: EncodeOptions, limits?: Limits)
-  ///   -> {data: Uint8Array, width, height, bitDepth} | {error: {code, subcode, message}}.
+  ///   -> {data: Uint8Array, width, height, bitDepth, quality (0-100, the one used), frameCount: 1}
+  ///   | {error: {code, subcode, message}}.
   /// AVIF (HEIF with AV1 by libaom); options.format must be "avif".
   function("encode", advcompress::bind::encode_image_entry<advcompress::encode_heif>);
   /// decode(bytes: Uint8Array, limits?: Limits) -> {data, width, height, channels, bytesPerSample, ...} | {error}:

@@ -233,9 +233,19 @@ struct Reader {
           f.durations_ms.push_back(uint32_t(ms));
         }
     }
-    f.loop_count = uint32_t(num(anim, "loopCount", 0));
-    f.primary_index = uint32_t(num(anim, "primaryIndex", 0));
+    f.loop_count = count(anim, "loopCount");
+    f.primary_index = count(anim, "primaryIndex");
     return f;
+  }
+  /// A whole number 0..2^32-1 (0 when absent); anything else is INVALID_OPTION (a negative or fractional double
+  /// must not reach a uint32_t conversion).
+  uint32_t count(const val& o, const char* k) {
+    const double v = num(o, k, 0);
+    if (v < 0 || v > 4294967295.0 || v != double(uint64_t(v))) {
+      type_error(k, "a whole number >= 0");
+      return 0;
+    }
+    return uint32_t(v);
   }
 };
 

@@ -153,26 +153,18 @@ advcompress::DecodeOptions read_decode_options(Reader& rd, const val& options) {
 /// decode(bytes: Uint8Array, options?: {autoOrient?: boolean, limits?: Limits, resize?: ResizeStep[]})
 ///   -> {data: Uint8Array, width, height, channels, bytesPerSample, sourceBitDepth, icc?, exif?, xmp?, nclx?}
 ///      | {error}. 16-bit samples are little-endian byte pairs in `data`. An animated GIF: its first frame.
-val decode(val bytes, val options) {
+/// decodeFrames(bytes, options?: as decode) -> {frames: pixels[], durations: number[] (ms), loopCount,
+///   primaryIndex} | {error}: every frame of an animated GIF (composited), one image otherwise.
+template <class T, advcompress::Result<T> (*Decode)(const uint8_t*, size_t, const advcompress::DecodeOptions&),
+          val (*Out)(const T&)>
+val decode_entry(val bytes, val options) {
   Reader rd;
   const advcompress::DecodeOptions o = read_decode_options(rd, options);
   const auto data = rd.bytes(bytes, "input");
   if (rd.error) return error_value(*rd.error);
-  auto r = advcompress::decode(data.data(), data.size(), o);
+  auto r = Decode(data.data(), data.size(), o);
   if (!r) return error_value(r.error());
-  return advcompress::bind::image_value(r.value());
-}
-
-/// decodeFrames(bytes: Uint8Array, options?: as decode) -> {frames: pixels[], durations: number[] (ms),
-///   loopCount, primaryIndex} | {error}: every frame of an animated GIF (composited), one image otherwise.
-val decode_frames(val bytes, val options) {
-  Reader rd;
-  const advcompress::DecodeOptions o = read_decode_options(rd, options);
-  const auto data = rd.bytes(bytes, "input");
-  if (rd.error) return error_value(*rd.error);
-  auto r = advcompress::decode_frames(data.data(), data.size(), o);
-  if (!r) return error_value(r.error());
-  return advcompress::bind::frames_value(r.value());
+  return Out(r.value());
 }
 
 /// transform(pixels: Uint8Array, info: PixelInfo, options?: {orientation?: 1-8, autoOrient?, resize?, limits?})
@@ -186,8 +178,8 @@ val transform(val pixels, val info, val options) {
   if (rd.error) return error_value(*rd.error);
   if (im.data.size() != im.row_bytes() * im.height || (im.channels != 3 && im.channels != 4))
     return error_value(advcompress::fail(advcompress::ErrorCode::kInvalidOption, "transform: malformed pixel buffer"));
-  if (auto st = advcompress::orient_and_resize(im, uint8_t(orientation >= 1 && orientation <= 8 ? orientation : 1), o); !st)
-    return error_value(st.error());
+  const uint8_t tag = uint8_t(orientation >= 1 && orientation <= 8 ? orientation : 1);
+  if (auto st = advcompress::orient_and_resize(im, tag, o); !st) return error_value(st.error());
   return advcompress::bind::image_value(im);
 }
 }  // namespace
@@ -195,8 +187,9 @@ val transform(val pixels, val info, val options) {
 EMSCRIPTEN_BINDINGS(advcompress_decode) {
   function("transform", &transform);
   function("probe", &probe);
-  function("decode", &decode);
-  function("decodeFrames", &decode_frames);
+  function("decode", &decode_entry<advcompress::Image, advcompress::decode, advcompress::bind::image_value>);
+  function("decodeFrames",
+           &decode_entry<advcompress::Frames, advcompress::decode_frames, advcompress::bind::frames_value>);
   function("parseRule", &parse_rule);
   function("resolveQuality", &resolve_quality);
 }

@@ -14,7 +14,8 @@ static val codec_info() { return advcompress::bind::codec_info_value("heic", "li
 
 EMSCRIPTEN_BINDINGS(advcompress_heic) {
   /// encode(pixels: Uint8Array, info: PixelInfo, options: EncodeOptions, limits?: Limits)
-  ///   -> {data: Uint8Array, width, height, bitDepth} | {error: {code, subcode, message}}.
+  ///   -> {data: Uint8Array, width, height, bitDepth, quality (0-100, the one used), frameCount: 1}
+  ///   | {error: {code, subcode, message}}.
   /// HEIF with HEVC; options.format must be "heic".
   function("encode", advcompress::bind::encode_image_entry<advcompress::encode_heif>);
   /// decode(bytes: Uint8Array, limits?: Limits) -> {data, width, height, channels, bytesPerSample, ...} | {error}:

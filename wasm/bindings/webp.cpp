@@ -16,11 +16,12 @@ static val codec_info() {
 
 EMSCRIPTEN_BINDINGS(advcompress_webp) {
   /// encode(pixels: Uint8Array, info: PixelInfo, options: EncodeOptions, limits?: Limits)
-  ///   -> {data: Uint8Array, width, height, bitDepth} | {error: {code, subcode, message}}.
+  ///   -> {data: Uint8Array, width, height, bitDepth, quality (0-100, the one used), frameCount: 1}
+  ///   | {error: {code, subcode, message}}.
   /// WebP (lossy or lossless, method 6 by default); options.format must be "webp".
   function("encode", advcompress::bind::encode_image_entry<advcompress::encode_webp>);
   /// decode(bytes: Uint8Array, limits?: Limits) -> {data, width, height, channels, bytesPerSample, ...} | {error}:
-  /// a still WebP (previews and quality figures of what encode() wrote).
+  /// a WebP's image (an animation: its first frame), for previews and quality figures of what encode() wrote.
   function("decode", advcompress::bind::decode_entry<advcompress::decode_webp>);
   /// encodeFrames(frames: Array<pixels & PixelInfo>, animation: {durations?, loopCount?, primaryIndex?}, options,
   ///   limits?) -> {data, width, height, bitDepth, quality, frameCount} | {error}: an animated WebP keeping

@@ -24,18 +24,10 @@ using detail::HandlePtr;
 using detail::ImagePtr;
 using detail::NclxPtr;
 
-Error decode_fail(const heif_error& e, const std::string& what) {
-  const ErrorCode code = e.code == heif_error_Memory_allocation_error ? ErrorCode::kOutOfMemory
-                         : e.code == heif_error_Unsupported_feature || e.code == heif_error_Unsupported_filetype
-                             ? ErrorCode::kUnsupportedFormat
-                             : ErrorCode::kCorruptInput;
-  return fail(code, what + ": " + (e.message ? e.message : "libheif error"), int(e.subcode));
-}
+Error decode_fail(const heif_error& e, const std::string& what) { return detail::heif_error_as(e, what, true); }
 
 Result<ContextPtr> open_context(const uint8_t* data, size_t size, const Limits& limits) {
-  if (size > limits.max_input_bytes)
-    return fail(ErrorCode::kInputTooLarge, "input is " + std::to_string(size) + " bytes; the limit is " +
-                                               std::to_string(limits.max_input_bytes) + " bytes");
+  if (auto s = check_input_bytes(size, limits); !s) return s.error();
   ContextPtr ctx(heif_context_alloc());
   if (!ctx) return fail(ErrorCode::kOutOfMemory, "libheif context");
   heif_error e = heif_context_read_from_memory_without_copy(ctx.get(), data, size, nullptr);
@@ -44,15 +36,10 @@ Result<ContextPtr> open_context(const uint8_t* data, size_t size, const Limits& 
 }
 
 // Sides from the header (ispe, after irot), checked before anything is decoded.
-Status check_sides(const heif_image_handle* h, const Limits& limits, const char* which) {
+Status check_sides(const heif_image_handle* h, const Limits& limits) {
   const uint32_t w = uint32_t(heif_image_handle_get_width(h)), ht = uint32_t(heif_image_handle_get_height(h));
-  if (w == 0 || ht == 0) return fail(ErrorCode::kCorruptInput, std::string("HEIF ") + which + " has no size");
-  if (w > limits.max_side || ht > limits.max_side || uint64_t(w) * ht > limits.max_pixels)
-    return fail(ErrorCode::kDimensionsTooLarge, std::string("HEIF ") + which + " is " + std::to_string(w) + "x" +
-                                                    std::to_string(ht) + " px; the limits are " +
-                                                    std::to_string(limits.max_side) + " px per side and " +
-                                                    std::to_string(limits.max_pixels) + " pixels");
-  return Ok{};
+  if (w == 0 || ht == 0) return fail(ErrorCode::kCorruptInput, "HEIF image has no size");
+  return check_input_limits("HEIF", w, ht, 1, limits);
 }
 
 // Metadata blocks of `type` (and, when given, MIME content type) concatenated in file order: one is the norm.
@@ -138,7 +125,7 @@ Result<Image> decode_heif(const uint8_t* data, size_t size, const Limits& limits
   heif_error e = heif_context_get_primary_image_handle(ctx.value().get(), &h);
   if (e.code) return decode_fail(e, "finding the primary image");
   HandlePtr handle(h);
-  if (auto s = check_sides(h, limits, "primary image"); !s) return s.error();
+  if (auto s = check_sides(h, limits); !s) return s.error();
   return decode_handle(h);
 } catch (const std::bad_alloc&) {
   return fail(ErrorCode::kOutOfMemory, "out of memory decoding the HEIF image");
@@ -169,7 +156,7 @@ Result<Scan> scan(heif_context* c, const Limits& limits) {
     heif_error e = heif_context_get_image_handle(c, ids[size_t(i)], &h);
     if (e.code) return decode_fail(e, "opening image " + std::to_string(i));
     out.handles.emplace_back(h);
-    if (auto s = check_sides(h, limits, "image"); !s) return s.error();
+    if (auto s = check_sides(h, limits); !s) return s.error();
     total += uint64_t(heif_image_handle_get_width(h)) * uint64_t(heif_image_handle_get_height(h));
     if (ids[size_t(i)] == primary) out.primary_index = uint32_t(i);
   }

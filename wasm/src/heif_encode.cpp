@@ -22,12 +22,7 @@ using detail::ImagePtr;
 using detail::NclxPtr;
 using detail::OptionsPtr;
 
-Error heif_fail(const heif_error& e, const std::string& what) {
-  const ErrorCode code = e.code == heif_error_Memory_allocation_error ? ErrorCode::kOutOfMemory
-                         : e.code == heif_error_Usage_error           ? ErrorCode::kInvalidOption
-                                                                      : ErrorCode::kEncoderError;
-  return fail(code, what + ": " + (e.message ? e.message : "libheif error"), int(e.subcode));
-}
+Error heif_fail(const heif_error& e, const std::string& what) { return detail::heif_error_as(e, what, false); }
 
 const char* kX265Presets[] = {"ultrafast", "superfast", "veryfast", "faster", "fast",
                               "medium",    "slow",      "slower",   "veryslow", "placebo"};

@@ -35,9 +35,7 @@ std::string str(uint64_t v) { return std::to_string(v); }
 
 // The first `max_frames` frames (a still WebP: its one image), limits checked from the headers first.
 Result<Frames> decode_impl(const uint8_t* data, size_t size, const Limits& limits, uint32_t max_frames) try {
-  if (size > limits.max_input_bytes)
-    return fail(ErrorCode::kInputTooLarge, "input is " + str(size) + " bytes; the limit is " +
-                                               str(limits.max_input_bytes) + " bytes");
+  if (auto s = check_input_bytes(size, limits); !s) return s.error();
   WebPBitstreamFeatures f;
   const VP8StatusCode st = WebPGetFeatures(data, size, &f);
   if (st == VP8_STATUS_NOT_ENOUGH_DATA) return fail(ErrorCode::kCorruptInput, "WebP is truncated in its headers");
@@ -50,14 +48,7 @@ Result<Frames> decode_impl(const uint8_t* data, size_t size, const Limits& limit
   const uint32_t h = WebPDemuxGetI(demux.get(), WEBP_FF_CANVAS_HEIGHT);
   const uint32_t frames = f.has_animation ? WebPDemuxGetI(demux.get(), WEBP_FF_FRAME_COUNT) : 1;
   if (w == 0 || h == 0 || frames == 0) return fail(ErrorCode::kCorruptInput, "WebP has no image");
-  if (frames > limits.max_frames)
-    return fail(ErrorCode::kTooManyFrames, "WebP input has " + str(frames) + " frames; the limit is " +
-                                               str(limits.max_frames));
-  if (w > limits.max_side || h > limits.max_side || uint64_t(w) * h * frames > limits.max_pixels)
-    return fail(ErrorCode::kDimensionsTooLarge,
-                "WebP is " + str(w) + " x " + str(h) + " px" + (frames > 1 ? " x " + str(frames) + " frames" : "") +
-                    "; the limits are " + str(limits.max_side) + " px per side and " + str(limits.max_pixels) +
-                    " pixels");
+  if (auto s = check_input_limits("WebP", w, h, frames, limits); !s) return s.error();
   Frames out;
   if (!f.has_animation) {
     Image im;
