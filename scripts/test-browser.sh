@@ -38,13 +38,13 @@ run_logged "$ROOT/build/demo-build.log" npx --no-install vite build -c web/demo/
 log "test photos (build/photos)"
 mkdir -p build/photos
 cp -u /usr/share/backgrounds/mate/nature/Storm.jpg build/photos/
-# A 12 MP photograph (4608 x 2592) from the 5640 x 3172 one in mate-backgrounds, for the responsiveness test.
 for p in Storm Dune LadyBird; do   # three real photographs at 1280 px for the demo tests
   [ -s "build/photos/$p-1280.jpg" ] || convert "/usr/share/backgrounds/mate/nature/$p.jpg" -resize 1280x \
     -quality 90 "build/photos/$p-1280.jpg"
 done
 # An animated GIF (Pillow's iss634.gif, 245 x 245, 42 frames) from the fixture cache (scripts/fetch-fixtures.sh).
 cp -u "$CACHE/fixtures/pillow/Tests/images/iss634.gif" build/photos/ 2>/dev/null || true
+# A 12 MP photograph (4608 x 2592) from the 5640 x 3172 one in mate-backgrounds, for the responsiveness test.
 [ -s build/photos/Elephants-12MP.jpg ] || convert /usr/share/backgrounds/mate/abstract/Elephants_5640x3172.jpg \
   -resize 4608x2592! -quality 92 build/photos/Elephants-12MP.jpg
 

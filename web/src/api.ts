@@ -451,7 +451,9 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
         const steps = plan.quality;
         o.quality = await call<DecodeModule, number>('decode', variant, (m) => m.resolveQuality(steps, info.quality ?? 0));
       }
-      const images = await decodeBytes(bytes, o, variant, true);
+      // Every frame only when they are written, or when `primaryIndex` names one (an animation's frame N needs
+      // frames 0..N to composite it); `saveAll: false` alone needs the primary image only.
+      const images = await decodeBytes(bytes, o, variant, o.saveAll || o.primaryIndex !== undefined);
       return await encodeImages(images, o, variant, bytes.byteLength, now() - t0, ctl, warnings);
     } catch (e) {
       if (plan?.ignoreError && e instanceof AdvcompressError && LIMIT_CODES.has(e.code)) {

@@ -22,7 +22,8 @@ const api = makeApi(['heic', 'avif', 'webp'], { ...MODULES, ...HEIC_MODULES });
 export const convert = api.convert;
 /** Encodes raw RGB(A) pixels to HEIC (default here), AVIF or WebP. */
 export const encode = api.encode;
-/** Decodes JPEG, PNG, HEIC or AVIF to pixels. */
+/** Decodes JPEG, PNG, GIF, BMP, WebP, HEIC or AVIF to pixels (the primary image / first frame; see makeApi's
+ * decode). */
 export const decode = api.decode;
 /** PSNR (dB) between two encoded images of the same size (see makeApi's psnr). */
 export const psnr = api.psnr;

@@ -15,7 +15,7 @@ const api = makeApi(['avif', 'webp'], MODULES);
 export const convert = api.convert;
 /** Encodes raw RGB(A) pixels to AVIF (default here) or WebP. */
 export const encode = api.encode;
-/** Decodes JPEG, PNG or AVIF to pixels (see makeApi's decode). */
+/** Decodes JPEG, PNG, GIF, BMP, WebP or AVIF to pixels (the primary image / first frame; see makeApi's decode). */
 export const decode = api.decode;
 /** PSNR (dB) between two encoded images of the same size (see makeApi's psnr). */
 export const psnr = api.psnr;

@@ -163,7 +163,8 @@ function intIn(name: string, v: unknown, lo: number, hi: number): number | undef
 }
 
 const KNOWN = new Set(['format', 'quality', 'lossless', 'chroma', 'bitDepth', 'effort', 'speed', 'metadata',
-  'autoOrient', 'colorPrimaries', 'transferCharacteristics', 'matrixCoefficients', 'fullRange', 'advanced', 'limits', 'maxWidth', 'maxHeight', 'resize', 'saveAll', 'primaryIndex', 'rule']);
+  'autoOrient', 'colorPrimaries', 'transferCharacteristics', 'matrixCoefficients', 'fullRange', 'advanced', 'limits',
+  'maxWidth', 'maxHeight', 'resize', 'saveAll', 'primaryIndex', 'rule']);
 
 /**
  * Validates `options` and fills defaults. `defaultFormat` is the entry point's default.
@@ -200,7 +201,8 @@ export function resolveOptions(options: EncodeOptions | undefined, defaultFormat
   const matrixCoefficients = intIn('matrixCoefficients', o.matrixCoefficients, 0, 255);
   if (o.fullRange !== undefined && typeof o.fullRange !== 'boolean') throw invalid('fullRange', 'boolean', o.fullRange);
   if (format === 'webp' && [colorPrimaries, transferCharacteristics, matrixCoefficients, o.fullRange].some((v) => v !== undefined))
-    throw new AdvcompressError('INVALID_OPTION', 'colorPrimaries, transferCharacteristics, matrixCoefficients and fullRange are NCLX, which WebP does not have (HEIC and AVIF only)');
+    throw new AdvcompressError('INVALID_OPTION', 'colorPrimaries, transferCharacteristics, matrixCoefficients and '
+      + 'fullRange are NCLX, which WebP does not have (HEIC and AVIF only)');
   if (o.advanced !== undefined) {
     if (typeof o.advanced !== 'object' || o.advanced === null) throw invalid('advanced', 'an object of strings', o.advanced);
     for (const [k, v] of Object.entries(o.advanced)) if (typeof v !== 'string') throw invalid(`advanced.${k}`, 'string', v);
@@ -224,7 +226,8 @@ export function resolveOptions(options: EncodeOptions | undefined, defaultFormat
   if (typeof saveAll !== 'boolean') throw invalid('saveAll', 'boolean', o.saveAll);
   const primaryIndex = intIn('primaryIndex', o.primaryIndex, -1, 1e6);
   return { format, quality, lossless, chroma: o.chroma, bitDepth: o.bitDepth, effort, metadata, autoOrient,
-    colorPrimaries, transferCharacteristics, matrixCoefficients, fullRange: o.fullRange, advanced: o.advanced, limits, resize, saveAll, primaryIndex, rule: o.rule };
+    colorPrimaries, transferCharacteristics, matrixCoefficients, fullRange: o.fullRange, advanced: o.advanced, limits,
+    resize, saveAll, primaryIndex, rule: o.rule };
 }
 
 /** MIME type of each output format. */
