@@ -24,7 +24,7 @@ VARIANTS=${*:-${ADVCOMPRESS_VARIANTS:-baseline simd}}
 EMCC_VERSION=$(emcc --version 2>/dev/null | head -1) || die "emcc not found: run scripts/setup.sh"
 
 # Version table: the Debian source packages built (versions are resolved by apt, trixie first; see fetch-sources.sh).
-PACKAGES="zlib libpng1.6 libjpeg-turbo libwebp libde265 aom x265 libheif libstb giflib"
+PACKAGES="zlib libpng1.6 libjpeg-turbo libwebp libde265 aom x265 libheif libstb giflib netsurf"
 
 ensure_deb_src
 declare -A SRC VER SUITE KEY
@@ -60,6 +60,16 @@ stage() {
       for a in "$@"; do if [ "${a#@}" != "$a" ]; then installs+=("${a#@}"); else targets+=("$a"); fi; done
       (cd "$b" && run_logged "$b.build.log" emmake make -j "$JOBS" CC=emcc AR=emar OFLAGS="$cflags" "${targets[@]}")
       for a in "${installs[@]}"; do mkdir -p "$prefix/${a#*:}"; cp "$b/${a%%:*}" "$prefix/${a#*:}/"; done
+    elif [ "${BUILDER:-cmake}" = cc ]; then   # C files compiled into lib$name.a ("@header" args are installed
+      local a objs=()                          # first, and the C files compiled against them)
+      mkdir -p "$b" "$prefix/lib" "$prefix/include"
+      for a in "$@"; do if [ "${a#@}" != "$a" ]; then cp "${SRC[$pkg]}/${a#@}" "$prefix/include/"; fi; done
+      for a in "$@"; do
+        if [ "${a#@}" != "$a" ]; then continue; fi
+        objs+=("$b/$(basename "$a" .c).o")
+        run_logged "$b.log" emcc $cflags -I"$prefix/include" -c "${SRC[$pkg]}/$a" -o "${objs[-1]}"
+      done
+      rm -f "$prefix/lib/lib$name.a"; run_logged "$b.log" emar rcs "$prefix/lib/lib$name.a" "${objs[@]}"
     elif [ "${BUILDER:-cmake}" = configure ]; then   # autoconf-style ./configure, built in a copy of the tree
       cp -a "${SRC[$pkg]}" "$b"
       (cd "$b" && CFLAGS="$cflags" run_logged "$b.log" emconfigure ./configure --prefix="$prefix" "$@" &&
@@ -94,6 +104,8 @@ for VARIANT in $VARIANTS; do
   BUILDER=configure stage zlib zlib -- --static
   BUILDER=headers stage stb libstb -- stb_image_resize2.h stb_image.h
   BUILDER=make stage giflib giflib -- libgif.a @libgif.a:lib @gif_lib.h:include
+  # libnsbmp (NetSurf's BMP decoder, MIT; one C file in Debian's netsurf source): RLE4/RLE8 BMPs, which stb_image lacks.
+  BUILDER=cc stage nsbmp netsurf -- libnsbmp/src/libnsbmp.c @libnsbmp/include/libnsbmp.h
   stage libpng libpng1.6 zlib -- -DPNG_SHARED=OFF -DPNG_STATIC=ON -DPNG_TESTS=OFF -DPNG_TOOLS=OFF \
     -DPNG_HARDWARE_OPTIMIZATIONS=OFF -DZLIB_ROOT="$SYSROOT"
   # (check_type_size() reads garbage from Emscripten 3.1.6 outputs (size_t -> 9): give CMake the wasm32 answers.)

@@ -37,7 +37,7 @@ struct ProbeInfo {
   uint8_t quality = 0;
 };
 
-/// Reads format, dimensions, frame count (GIF: the block structure is walked without decoding), bit depth, alpha
+/// Reads format, dimensions, frame count (GIF: the block structure is walked without decoding; APNG: its acTL), bit depth, alpha
 /// and EXIF orientation from the headers of JPEG, PNG, GIF and BMP, then checks `limits`:
 /// INPUT_TOO_LARGE (size), DIMENSIONS_TOO_LARGE (a side, or width*height*frames), TOO_MANY_FRAMES;
 /// UNSUPPORTED_FORMAT for unknown/undecodable formats (naming TPG when it is one); CORRUPT_INPUT when the
@@ -55,7 +55,7 @@ struct DecodeOptions {
   std::vector<ResizeSpec> resize;
 };
 
-/// Probes (limits first), then decodes (an animated GIF: its first frame, composited) to RGB/RGBA 8- or 16-bit with
+/// Probes (limits first), then decodes (an animated GIF or APNG: its first frame shown, composited) to RGB/RGBA 8- or 16-bit with
 /// ICC/EXIF/XMP extracted. Grey and palette inputs become RGB(A); 16-bit PNG stays 16-bit; CMYK/YCCK JPEG becomes
 /// RGB (Adobe-inverted samples honoured, the CMYK ICC profile dropped). Then auto-orients and applies
 /// `options.resize`. Errors: those of probe(), those of plan_resize() (OUTPUT_TOO_LARGE before decoding),
@@ -64,9 +64,12 @@ Result<Image> decode(const uint8_t* data, size_t size, const DecodeOptions& opti
 
 /// decode() for every frame: an animated GIF gives all its frames, each composited onto the logical screen as a
 /// browser shows it (disposal "none"/"background"/"previous", transparency; the screen starts transparent; parts
-/// of a frame outside the screen are clipped), its delays (centiseconds x 10 = ms) and loop count; other inputs
-/// give one image. Orientation and `options.resize` apply to each frame. Errors as decode(); the total
-/// width x height x frames was checked against `limits.max_pixels` by probe() before decoding.
+/// of a frame outside the screen are clipped), its delays (centiseconds x 10 = ms) and loop count; an APNG (libpng
+/// with the APNG patch, patches/libpng1.6/0001) its frames as the APNG specification composites them (blend
+/// source/over, dispose none/background/previous, RGBA 8- or 16-bit; a default image outside the animation is not a
+/// frame), delays (delay_num/delay_den s, in ms) and play count (0 = forever); other inputs give one image.
+/// Orientation and `options.resize` apply to each frame. Errors as decode(); the total width x height x frames was
+/// checked against `limits.max_pixels` by probe() before decoding.
 Result<Frames> decode_frames(const uint8_t* data, size_t size, const DecodeOptions& options = DecodeOptions{});
 
 /// What decode() does after decoding, for images decoded elsewhere (HEIF/AVIF/WebP in their modules): rotates/flips

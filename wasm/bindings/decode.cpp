@@ -1,6 +1,6 @@
-// advcompress — entry point of the decode module (libjpeg-turbo, libpng + zlib, stb_image_resize2): probe, decode
-// (with resize steps), decodeFrames (animated GIF), transform (orientation + resize of pixels decoded elsewhere),
-// and the codec-free cloud-rule parser (parseRule, resolveQuality).
+// advcompress — entry point of the decode module (libjpeg-turbo, libpng (APNG) + zlib, giflib, stb_image, libnsbmp,
+// stb_image_resize2): probe, decode (with resize steps), decodeFrames (animated GIF, APNG), transform (orientation +
+// resize of pixels decoded elsewhere), and the codec-free cloud-rule parser (parseRule, resolveQuality).
 // SPDX-License-Identifier: MIT
 #include <iterator>
 
@@ -152,9 +152,9 @@ advcompress::DecodeOptions read_decode_options(Reader& rd, const val& options) {
 
 /// decode(bytes: Uint8Array, options?: {autoOrient?: boolean, limits?: Limits, resize?: ResizeStep[]})
 ///   -> {data: Uint8Array, width, height, channels, bytesPerSample, sourceBitDepth, icc?, exif?, xmp?, nclx?}
-///      | {error}. 16-bit samples are little-endian byte pairs in `data`. An animated GIF: its first frame.
+///      | {error}. 16-bit samples are little-endian byte pairs in `data`. An animated GIF or APNG: its first frame.
 /// decodeFrames(bytes, options?: as decode) -> {frames: pixels[], durations: number[] (ms), loopCount,
-///   primaryIndex} | {error}: every frame of an animated GIF (composited), one image otherwise.
+///   primaryIndex} | {error}: every frame of an animated GIF or APNG (composited), one image otherwise.
 template <class T, advcompress::Result<T> (*Decode)(const uint8_t*, size_t, const advcompress::DecodeOptions&),
           val (*Out)(const T&)>
 val decode_entry(val bytes, val options) {

@@ -236,7 +236,7 @@ bool png_depth_valid(unsigned color_type, unsigned depth) {
 }
 
 // IHDR (limits checked at once), then the chunks before the first IDAT: a valid tRNS means alpha, the first
-// eXIf gives the orientation.
+// eXIf gives the orientation, an acTL (APNG) the frame count, whose limits are checked again.
 Result<ProbeInfo> probe_png(const uint8_t* d, size_t size, const Limits& limits) {
   ProbeInfo info;
   info.format = InputFormat::kPng;
@@ -262,13 +262,16 @@ Result<ProbeInfo> probe_png(const uint8_t* d, size_t size, const Limits& limits)
 
   size_t pos = 33;
   size_t palette_entries = 0;
-  bool have_exif = false;
+  bool have_exif = false, have_actl = false;
   for (;;) {
     if (size - pos < 8) return corrupt("PNG is truncated before its image data (IDAT)");
     const uint32_t len = be32(d + pos);
     const uint8_t* type = d + pos + 4;
     if (len > 0x7FFFFFFFu) return corrupt("PNG chunk length " + std::to_string(len) + " is invalid");
-    if (std::memcmp(type, "IDAT", 4) == 0) return info;
+    if (std::memcmp(type, "IDAT", 4) == 0) {
+      if (info.frame_count > 1 && !(s = check_dimensions(info, limits))) return s.error();
+      return info;
+    }
     if (std::memcmp(type, "IEND", 4) == 0) return corrupt("PNG has no image data (IEND before IDAT)");
     if (size - pos - 8 < size_t(len) + 4) return corrupt("PNG is truncated before its image data (IDAT)");
     const uint8_t* data = d + pos + 8;
@@ -282,6 +285,12 @@ Result<ProbeInfo> probe_png(const uint8_t* d, size_t size, const Limits& limits)
     } else if (std::memcmp(type, "eXIf", 4) == 0 && !have_exif) {
       info.orientation = exif_orientation(data, len);
       have_exif = true;
+    } else if (std::memcmp(type, "acTL", 4) == 0 && !have_actl && len == 8) {
+      // APNG: the number of frames shown (a default image outside the animation is not one of them). What
+      // libpng's APNG reader accepts: the first acTL of length 8 before IDAT, 1 <= num_frames < 2^31.
+      const uint32_t frames = be32(data);
+      if (frames >= 1 && frames <= 0x7FFFFFFFu) info.frame_count = frames;
+      have_actl = true;
     }
     pos += size_t(len) + 12;
   }
@@ -691,8 +700,10 @@ struct PngJob {
   size_t pos = 0;
   const ProbeInfo* probe = nullptr;
   const Limits* limits = nullptr;
-  Image* image = nullptr;
+  uint32_t max_frames = 1;  // APNG: frames wanted (decode(): 1)
+  Frames* out = nullptr;
   std::vector<png_bytep> rows;
+  std::vector<uint8_t> frame, canvas, previous;  // APNG: a frame's pixels, the canvas, the canvas to restore
   bool pixels_done = false;  // an error after this point (in png_read_end) only loses trailing chunks
   bool own_error = false;
   Error error{ErrorCode::kCorruptInput, "", 0};
@@ -748,6 +759,129 @@ bool grow_rows(std::vector<png_bytep>& rows, size_t n) {
   return true;
 }
 
+// Points job.rows at the `h` rows of `row_bytes` each in `pixels`.
+bool point_rows(PngJob& job, uint8_t* pixels, size_t row_bytes, uint32_t h) {
+  if (!grow_rows(job.rows, h)) {
+    job.own_error = true;
+    job.error = out_of_memory("the PNG row table", uint64_t(h) * sizeof(png_bytep));
+    return false;
+  }
+  for (size_t y = 0; y < h; ++y) job.rows[y] = pixels + y * row_bytes;
+  return true;
+}
+
+#ifdef PNG_READ_APNG_SUPPORTED
+// APNG compositing, as the APNG specification (1.0, "fcTL") describes it and browsers show it: the canvas starts
+// fully transparent black; a frame (fw x fh RGBA at x0, y0) either replaces its region (blend_op SOURCE) or is
+// alpha-composited over it (OVER, straight alpha, rounded to nearest). T: uint8_t or uint16_t samples.
+template <typename T>
+void paint_frame(T* canvas, uint32_t canvas_w, const T* frame, uint32_t fw, uint32_t fh, uint32_t x0, uint32_t y0,
+                 bool over) {
+  constexpr double kMax = std::numeric_limits<T>::max();
+  for (uint32_t y = 0; y < fh; ++y) {
+    T* d = canvas + (size_t(y0) + y) * canvas_w * 4 + size_t(x0) * 4;
+    const T* s = frame + size_t(y) * fw * 4;
+    if (!over) {
+      std::memcpy(d, s, size_t(fw) * 4 * sizeof(T));
+      continue;
+    }
+    for (uint32_t i = 0; i < fw; ++i, d += 4, s += 4) {
+      if (s[3] == std::numeric_limits<T>::max()) {
+        std::memcpy(d, s, 4 * sizeof(T));
+      } else if (s[3] != 0) {
+        const double as = s[3] / kMax, ad = d[3] / kMax, ao = as + ad * (1 - as);
+        for (int c = 0; c < 3; ++c) d[c] = T(std::lround((s[c] * as + d[c] * ad * (1 - as)) / ao));
+        d[3] = T(std::lround(ao * kMax));
+      }
+    }
+  }
+}
+
+// Display time of an APNG frame: delay_num / delay_den seconds, a denominator of 0 meaning 100 (the spec).
+uint32_t apng_delay_ms(uint16_t num, uint16_t den) {
+  return uint32_t(std::lround(double(num) * 1000.0 / (den == 0 ? 100.0 : double(den))));
+}
+
+// The APNG frames after png_read_update_info (RGBA, 8 or 16 bits): each one read by libpng's APNG reader
+// (patches/libpng1.6/0001), painted onto the canvas and copied out, then disposed of (dispose_op NONE, BACKGROUND:
+// its region cleared, PREVIOUS: the canvas restored; PREVIOUS on the first frame is BACKGROUND, as the spec says).
+// A default image outside the animation (no fcTL before IDAT) is read and not shown. Called under run_png's
+// setjmp: every piece of state lives in `job`.
+bool run_apng(PngJob& job, uint32_t w, uint32_t h, unsigned bytes_per_sample) {
+  png_structp png = job.png;
+  png_infop info = job.info;
+  const uint32_t total = png_get_num_frames(png, info);  // (counts a hidden default image)
+  const bool hidden = png_get_first_frame_is_hidden(png, info) != 0;
+  const uint32_t shown = total - (hidden ? 1u : 0u);
+  if (total == 0 || shown != job.probe->frame_count) {  // the safety net under probe()'s acTL reading
+    job.own_error = true;
+    job.error = corrupt("APNG frame count is ambiguous: " + std::to_string(job.probe->frame_count) + " by its acTL, " +
+                        std::to_string(shown) + " by libpng");
+    return false;
+  }
+  const size_t row_bytes = size_t(w) * 4 * bytes_per_sample;
+  const uint64_t bytes = uint64_t(row_bytes) * h;
+  if (!try_resize(job.canvas, bytes) || !try_resize(job.frame, bytes)) {
+    job.own_error = true;
+    job.error = out_of_memory("the APNG canvas", 2 * bytes);
+    return false;
+  }
+  std::fill(job.canvas.begin(), job.canvas.end(), uint8_t(0));
+  Frames& out = *job.out;
+  const uint32_t wanted = std::min(shown, job.max_frames);
+  for (uint32_t i = 0; i < total && out.images.size() < wanted; ++i) {
+    png_read_frame_head(png, info);
+    png_uint_32 fw = w, fh = h, x0 = 0, y0 = 0;
+    png_uint_16 delay_num = 0, delay_den = 0;
+    png_byte dispose = PNG_DISPOSE_OP_NONE, blend = PNG_BLEND_OP_SOURCE;
+    const bool is_hidden = i == 0 && hidden;
+    if (!is_hidden)
+      png_get_next_frame_fcTL(png, info, &fw, &fh, &x0, &y0, &delay_num, &delay_den, &dispose, &blend);
+    // (libpng checks the region against IHDR; checked again because our writes depend on it)
+    if (fw == 0 || fh == 0 || fw > w || fh > h || x0 > w - fw || y0 > h - fh) {
+      job.own_error = true;
+      job.error = corrupt("APNG frame " + std::to_string(i) + " lies outside the image");
+      return false;
+    }
+    if (!point_rows(job, job.frame.data(), size_t(fw) * 4 * bytes_per_sample, fh)) return false;
+    png_read_image(png, job.rows.data());
+    if (is_hidden) continue;
+
+    if (out.images.empty() && dispose == PNG_DISPOSE_OP_PREVIOUS) dispose = PNG_DISPOSE_OP_BACKGROUND;
+    if (dispose == PNG_DISPOSE_OP_PREVIOUS) job.previous = job.canvas;
+    const bool over = blend == PNG_BLEND_OP_OVER;
+    if (bytes_per_sample == 2) {
+      paint_frame(reinterpret_cast<uint16_t*>(job.canvas.data()), w, reinterpret_cast<const uint16_t*>(job.frame.data()),
+                  fw, fh, x0, y0, over);
+    } else {
+      paint_frame(job.canvas.data(), w, job.frame.data(), fw, fh, x0, y0, over);
+    }
+    Image im;
+    im.width = w;
+    im.height = h;
+    im.channels = 4;  // an opaque result loses its alpha in the encoders
+    im.bytes_per_sample = uint8_t(bytes_per_sample);
+    im.source_bit_depth = bytes_per_sample == 2 ? 16 : 8;
+    im.data = job.canvas;
+    out.images.push_back(std::move(im));
+    out.durations_ms.push_back(apng_delay_ms(delay_num, delay_den));
+
+    if (dispose == PNG_DISPOSE_OP_BACKGROUND) {
+      for (uint32_t y = y0; y < y0 + fh; ++y)
+        std::memset(job.canvas.data() + size_t(y) * row_bytes + size_t(x0) * 4 * bytes_per_sample, 0,
+                    size_t(fw) * 4 * bytes_per_sample);
+    } else if (dispose == PNG_DISPOSE_OP_PREVIOUS) {
+      job.canvas.swap(job.previous);
+    }
+  }
+  out.loop_count = png_get_num_plays(png, info);  // 0 = forever, as WebP's loop count
+  if (shown == 1) out.durations_ms.clear();        // one frame is a still
+  job.pixels_done = true;
+  if (wanted == shown) png_read_end(png, info);  // text/eXIf chunks after the frames
+  return true;
+}
+#endif  // PNG_READ_APNG_SUPPORTED
+
 // The only PNG function that calls setjmp; same discipline as run_jpeg.
 bool run_png(PngJob& job) {
   if (setjmp(png_jmpbuf(job.png))) return false;
@@ -766,42 +900,56 @@ bool run_png(PngJob& job) {
     job.error = corrupt("PNG header is inconsistent");
     return false;
   }
+#ifdef PNG_READ_APNG_SUPPORTED
+  const bool apng = png_get_valid(png, info, PNG_INFO_acTL) != 0;
+#else
+  const bool apng = false;
+#endif
+  if (!apng && job.probe->frame_count != 1) {  // an acTL libpng did not take (or a libpng without APNG)
+    job.own_error = true;
+    job.error = corrupt("PNG acTL (APNG frame count) is not one libpng reads");
+    return false;
+  }
   if (color_type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
   if (color_type == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
-  if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
+  const bool trns = png_get_valid(png, info, PNG_INFO_tRNS) != 0;
+  if (trns) png_set_tRNS_to_alpha(png);
   if (color_type == PNG_COLOR_TYPE_GRAY || color_type == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
+  // Frames are composited with alpha: an opaque APNG gets an opaque alpha channel (dropped again by the encoders).
+  if (apng && !trns && (color_type & PNG_COLOR_MASK_ALPHA) == 0)
+    png_set_add_alpha(png, depth == 16 ? 0xFFFF : 0xFF, PNG_FILLER_AFTER);
   if (depth == 16 && host_is_little_endian()) png_set_swap(png);  // PNG is big-endian; Image wants native
   png_set_interlace_handling(png);
   png_read_update_info(png, info);
 
   const unsigned channels = png_get_channels(png, info);
   const unsigned out_depth = png_get_bit_depth(png, info);
-  Image& im = *job.image;
-  im.width = w;
-  im.height = h;
-  im.channels = uint8_t(channels);
-  im.bytes_per_sample = out_depth == 16 ? 2 : 1;
-  im.source_bit_depth = depth == 16 ? 16 : 8;
-  if ((channels != 3 && channels != 4) || (out_depth != 8 && out_depth != 16) ||
-      png_get_rowbytes(png, info) != im.row_bytes()) {
+  const unsigned bytes_per_sample = out_depth == 16 ? 2 : 1;
+  if ((channels != 3 && channels != 4) || (apng && channels != 4) || (out_depth != 8 && out_depth != 16) ||
+      png_get_rowbytes(png, info) != size_t(w) * channels * bytes_per_sample) {
     job.own_error = true;
     job.error = corrupt("PNG transforms gave an unexpected layout (" + std::to_string(channels) + " channels, " +
                         std::to_string(out_depth) + " bits)");
     return false;
   }
+#ifdef PNG_READ_APNG_SUPPORTED
+  if (apng) return run_apng(job, w, h, bytes_per_sample);
+#endif
 
+  job.out->images.emplace_back();
+  Image& im = job.out->images.back();
+  im.width = w;
+  im.height = h;
+  im.channels = uint8_t(channels);
+  im.bytes_per_sample = uint8_t(bytes_per_sample);
+  im.source_bit_depth = depth == 16 ? 16 : 8;
   const uint64_t bytes = uint64_t(im.row_bytes()) * h;
   if (!try_resize(im.data, bytes)) {
     job.own_error = true;
     job.error = out_of_memory("the PNG pixels", bytes);
     return false;
   }
-  if (!grow_rows(job.rows, h)) {
-    job.own_error = true;
-    job.error = out_of_memory("the PNG row table", uint64_t(h) * sizeof(png_bytep));
-    return false;
-  }
-  for (size_t y = 0; y < h; ++y) job.rows[y] = im.data.data() + y * im.row_bytes();
+  if (!point_rows(job, im.data.data(), im.row_bytes(), h)) return false;
   png_read_image(png, job.rows.data());
   job.pixels_done = true;
   png_read_end(png, info);  // text/eXIf chunks after the image data
@@ -839,14 +987,18 @@ void collect_png_metadata(png_structp png, png_infop info, Metadata& meta) {
   }
 }
 
-Result<Image> decode_png(const uint8_t* data, size_t size, const ProbeInfo& probe, const Limits& limits) {
-  Image image;
+// PNG (APNG: its first `max_frames` frames) through libpng. ICC, NCLX (cICP), EXIF and XMP travel with the first
+// image; ICC and NCLX with every frame of an APNG, since each frame of a multi-image HEIF carries its own colour.
+Result<Frames> decode_png(const uint8_t* data, size_t size, const ProbeInfo& probe, const Limits& limits,
+                          uint32_t max_frames) {
+  Frames frames;
   PngJob job;
   job.data = data;
   job.size = size;
   job.probe = &probe;
   job.limits = &limits;
-  job.image = &image;
+  job.max_frames = std::max<uint32_t>(1, max_frames);
+  job.out = &frames;
   job.png = png_create_read_struct_2(PNG_LIBPNG_VER_STRING, &job, png_on_error, png_on_warning, &job, png_malloc_capped,
                                      png_free_capped);
   if (job.png == nullptr) return fail(ErrorCode::kOutOfMemory, "cannot allocate the PNG decoder");
@@ -864,7 +1016,12 @@ Result<Image> decode_png(const uint8_t* data, size_t size, const ProbeInfo& prob
   }
   if (ok || (!job.own_error && job.pixels_done)) {
     try {
-      collect_png_metadata(job.png, job.info, image.meta);
+      Metadata& meta = frames.images.front().meta;
+      collect_png_metadata(job.png, job.info, meta);
+      for (size_t i = 1; i < frames.images.size(); ++i) {
+        frames.images[i].meta.icc = meta.icc;
+        frames.images[i].meta.nclx = meta.nclx;
+      }
     } catch (const std::bad_alloc&) {
       ok = false;
       job.own_error = true;
@@ -873,7 +1030,7 @@ Result<Image> decode_png(const uint8_t* data, size_t size, const ProbeInfo& prob
     if (!job.own_error) ok = true;
   }
   png_destroy_read_struct(&job.png, &job.info, nullptr);
-  if (ok) return image;
+  if (ok) return frames;
   if (job.own_error) return job.error;
   if (job.lib_code == ErrorCode::kOutOfMemory)
     return fail(ErrorCode::kOutOfMemory, std::string("PNG decoder: ") + job.message);
@@ -997,12 +1154,13 @@ Result<Frames> decode_impl(const uint8_t* data, size_t size, const DecodeOptions
     Result<Frames> frames = Frames{};
     if (info.format == InputFormat::kGif) {
       frames = detail::decode_gif(data, size, info, max_frames);
+    } else if (info.format == InputFormat::kPng) {
+      frames = decode_png(data, size, info, options.limits, max_frames);
     } else {
       if (info.format == InputFormat::kWebp)  // probe() reads its headers; the pixels are the WebP module's
         return fail(ErrorCode::kUnsupportedFormat, "WebP is decoded by the WebP module (decode_webp), not here");
-      Result<Image> r = info.format == InputFormat::kJpeg  ? decode_jpeg(data, size, info)
-                        : info.format == InputFormat::kBmp ? detail::decode_bmp(data, size, info)
-                                                           : decode_png(data, size, info, options.limits);
+      Result<Image> r = info.format == InputFormat::kJpeg ? decode_jpeg(data, size, info)
+                                                          : detail::decode_bmp(data, size, info);
       if (!r) return r.error();
       frames.value().images.push_back(std::move(r.value()));
     }

@@ -1,6 +1,8 @@
-// advcompress — BMP decoding with stb_image (Debian's libstb source; public domain / MIT), BMP only. probe() read
-// the header sizes and checked the limits before stb_image allocates anything.
+// advcompress — BMP decoding: stb_image (Debian's libstb source; public domain / MIT) for uncompressed and bitfields
+// BMPs, NetSurf's libnsbmp (Debian's netsurf source; MIT) for RLE4/RLE8, which stb_image lacks. probe() read the
+// header sizes and checked the limits before either library allocates anything.
 // SPDX-License-Identifier: MIT
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -17,7 +19,71 @@
 #define STBI_NO_HDR
 #include "stb_image.h"
 
+extern "C" {
+#include <libnsbmp.h>
+}
+
 namespace advcompress::detail {
+namespace {
+
+// RLE4 / RLE8 (BI_RLE4 = 2, BI_RLE8 = 1) through NetSurf's libnsbmp, which stb_image lacks. libnsbmp decodes into a
+// 32-bit buffer we allocate (zeroed: pixels an RLE delta or an early end of line skips stay transparent, as browsers
+// and bmpsuite's reference rendering show them), one 0xAABBGGRR word per pixel.
+namespace nsbmp {
+void* create(int width, int height, unsigned int) {
+  if (width <= 0 || height <= 0) return nullptr;
+  return std::calloc(size_t(width) * size_t(height), 4);
+}
+void destroy(void* bitmap) { std::free(bitmap); }
+unsigned char* buffer(void* bitmap) { return static_cast<unsigned char*>(bitmap); }
+
+struct Finaliser {
+  bmp_image* bmp;
+  ~Finaliser() { bmp_finalise(bmp); }
+};
+
+Error error_of(bmp_result r, const char* stage) {
+  if (r == BMP_INSUFFICIENT_MEMORY) return fail(ErrorCode::kOutOfMemory, "out of memory decoding the RLE BMP");
+  if (r == BMP_INSUFFICIENT_DATA)
+    return fail(ErrorCode::kCorruptInput, std::string("RLE BMP is truncated (libnsbmp, ") + stage + ")");
+  return fail(ErrorCode::kCorruptInput, std::string("RLE BMP is damaged (libnsbmp, ") + stage + ")");
+}
+}  // namespace nsbmp
+
+Result<Image> decode_bmp_rle(const uint8_t* data, size_t size, const ProbeInfo& info) {
+  bmp_bitmap_callback_vt callbacks = {nsbmp::create, nsbmp::destroy, nsbmp::buffer};
+  bmp_image bmp;
+  bmp_create(&bmp, &callbacks);
+  nsbmp::Finaliser finaliser{&bmp};
+  // (libnsbmp only reads the data: its API takes a non-const pointer)
+  bmp_result r = bmp_analyse(&bmp, size, const_cast<uint8_t*>(data));
+  if (r != BMP_OK) return nsbmp::error_of(r, "header");
+  if (bmp.width != info.width || bmp.height != info.height)
+    return fail(ErrorCode::kCorruptInput, "BMP headers are inconsistent");
+  if (bmp.encoding != BMP_ENCODING_RLE8 && bmp.encoding != BMP_ENCODING_RLE4)
+    return fail(ErrorCode::kCorruptInput, "BMP compression field is inconsistent");
+  r = bmp_decode(&bmp);
+  if (r != BMP_OK) return nsbmp::error_of(r, "pixels");
+  const size_t n = size_t(bmp.width) * bmp.height;
+  const unsigned char* px = nsbmp::buffer(bmp.bitmap);
+  bool transparent = false;
+  for (size_t i = 0; i < n && !transparent; ++i) transparent = px[i * 4 + 3] != 255;
+  Image im;
+  im.width = bmp.width;
+  im.height = bmp.height;
+  im.channels = transparent ? 4 : 3;
+  im.data.resize(n * im.channels);
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t word;  // 0xAABBGGRR in host order
+    std::memcpy(&word, px + i * 4, 4);
+    uint8_t* d = &im.data[i * im.channels];
+    d[0] = uint8_t(word), d[1] = uint8_t(word >> 8), d[2] = uint8_t(word >> 16);
+    if (transparent) d[3] = uint8_t(word >> 24);
+  }
+  return im;
+}
+
+}  // namespace
 
 Result<Image> decode_bmp(const uint8_t* data, size_t size, const ProbeInfo& info) try {
   if (size > size_t(INT32_MAX)) return fail(ErrorCode::kInputTooLarge, "BMP larger than 2 GiB");
@@ -36,6 +102,7 @@ Result<Image> decode_bmp(const uint8_t* data, size_t size, const ProbeInfo& info
     const uint32_t bpp = dib == 12 ? le(24, 2) : le(28, 2);
     const uint32_t compression = dib >= 40 ? le(30, 4) : 0;
     if (short_header) return fail(ErrorCode::kCorruptInput, "BMP is truncated in its header");
+    if (compression == 1 || compression == 2) return decode_bmp_rle(data, size, info);
     if (compression == 0 || compression == 3 || compression == 6) {
       const uint64_t row = (uint64_t(info.width) * bpp + 31) / 32 * 4;
       const uint64_t need = uint64_t(offset) + row * info.height;
@@ -49,8 +116,6 @@ Result<Image> decode_bmp(const uint8_t* data, size_t size, const ProbeInfo& info
       stbi_load_from_memory(data, int(size), &w, &h, &comp, 0), &stbi_image_free);
   if (!px) {
     const std::string why = stbi_failure_reason() ? stbi_failure_reason() : "stb_image error";
-    if (why.find("RLE") != std::string::npos)
-      return fail(ErrorCode::kUnsupportedFormat, "RLE-compressed BMP is not supported yet");
     if (why == "outofmem") return fail(ErrorCode::kOutOfMemory, "out of memory decoding the BMP");
     return fail(ErrorCode::kCorruptInput, "BMP is damaged or unsupported: " + why);
   }

@@ -15,7 +15,8 @@ namespace advcompress::detail {
 /// is CORRUPT_INPUT, never frames past the limits.
 Result<Frames> decode_gif(const uint8_t* data, size_t size, const ProbeInfo& info, uint32_t max_frames);
 
-/// BMP through stb_image (1/4/8/16/24/32-bit, bitfields, top-down, alpha). RLE4/RLE8: UNSUPPORTED_FORMAT.
+/// BMP through stb_image (1/4/8/16/24/32-bit, bitfields, top-down, alpha) or, for RLE4/RLE8, libnsbmp (pixels an RLE
+/// delta skips are transparent). Errors: CORRUPT_INPUT (truncated or damaged), OUT_OF_MEMORY.
 Result<Image> decode_bmp(const uint8_t* data, size_t size, const ProbeInfo& info);
 
 }  // namespace advcompress::detail

@@ -223,7 +223,8 @@ async function call<M, R>(name: ModuleName, variant: Variant, fn: (m: M) => R): 
 
 /**
  * Reads format, dimensions, frame count, bit depth, alpha and EXIF orientation from the headers, and checks the
- * limits, without decoding pixels: JPEG, PNG, GIF (frames counted), BMP and WebP in the decode module; HEIF/HEIC
+ * limits, without decoding pixels: JPEG, PNG (an APNG's frames from its acTL), GIF (frames counted), BMP and WebP in
+ * the decode module; HEIF/HEIC
  * and AVIF through libheif's reading of the boxes in the AVIF module (any HEIF, whatever its codec;
  * `frameCount` = top-level images, the size that of the primary image).
  * @throws AdvcompressError INPUT_TOO_LARGE, DIMENSIONS_TOO_LARGE, TOO_MANY_FRAMES, UNSUPPORTED_FORMAT, CORRUPT_INPUT.
@@ -413,7 +414,7 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
 
   /**
    * Converts an encoded image (JPEG, PNG, BMP, GIF, WebP, HEIC, AVIF) to HEIC, AVIF or WebP. Multi-frame inputs
-   * (animated GIF/WebP, multi-image HEIF/AVIF) keep every frame by default: a multi-image HEIC/AVIF (`primaryIndex`
+   * (animated GIF/APNG/WebP, multi-image HEIF/AVIF) keep every frame by default: a multi-image HEIC/AVIF (`primaryIndex`
    * the primary image) or an animated WebP with the durations and loop count; `saveAll: false` writes the primary
    * image only. `frameCount` of the result says how many were written.
    * @param input the file's bytes (Blob, File, ArrayBuffer, Uint8Array); at most `limits.maxInputBytes`.
@@ -506,8 +507,9 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
   }
 
   /**
-   * Decodes every frame of an encoded image: an animated GIF's or WebP's frames (composited, with durations and
-   * loop count), a HEIF/AVIF file's top-level images (with the primary index), or a still image as one frame.
+   * Decodes every frame of an encoded image: an animated GIF's, APNG's or WebP's frames (composited as browsers
+   * show them, with durations in ms and loop count), a HEIF/AVIF file's top-level images (with the primary index),
+   * or a still image as one frame.
    * Options as `decode()`.
    * @throws AdvcompressError as decode(); TOO_MANY_FRAMES / DIMENSIONS_TOO_LARGE count every frame.
    * @example const { frames, durations } = await decodeFrames(gifFile, { rgba8: true });

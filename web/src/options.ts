@@ -112,7 +112,7 @@ export interface EncodeOptions {
   maxHeight?: number;
   /** Explicit resize steps, applied in order after `maxWidth`/`maxHeight` (`convert()` only). */
   resize?: ResizeStep[];
-  /** Multi-frame inputs (an animated GIF or WebP, a multi-image HEIF/AVIF): write every frame (default true, as
+  /** Multi-frame inputs (an animated GIF, APNG or WebP, a multi-image HEIF/AVIF): write every frame (default true, as
    * pillow-heif's `HeifFile.save()`; Pillow's own `save()` defaults to false). HEIC/AVIF get a multi-image file
    * (one image item per frame; HEIF image items carry no frame durations), WebP an animation with the durations and
    * loop count. `false` writes only the primary image (`primaryIndex`). A still input is unaffected. */
