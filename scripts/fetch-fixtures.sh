@@ -29,6 +29,14 @@ SETS=(
   "kimageformats autotests/read/avif autotests/read/heif"      # AVIF irot/imir 0/90/180/270 x mirror, grey, alpha
   "vips test/test-suite/images"                                # 17000x17000 AVIF, AVIF EXIF orientation 6, GIF disposal
   "exiv2 test/data"                                            # camera HEIC/HIF (grid, 10-bit), AVIF EXIF/XMP, odd JPEG metadata
+  # Firefox's AVIF tests: 8/10/12-bit 4:2:0/4:2:2/4:4:4 with alpha, full/limited range, image sequences (.avifs),
+  # irot/imir, crash tests (only the members listed in PARTIAL are extracted: the whole source is 4 GB)
+  "firefox-esr image/test/gtest image/test/reftest/avif image/test/crashtests image/test/mochitest third_party/rust/mp4parse/link-u-avif-sample-images"
+)
+# Sets whose package is too large to unpack whole: the tar wildcards of the members to extract from its orig
+# tarball (scripts/fetch-sources.sh fetch_source_paths); the directories above are then walked as for any set.
+declare -A PARTIAL=(
+  [firefox-esr]="image/test/gtest/*.avif image/test/reftest/avif/* image/test/crashtests/*.avif image/test/mochitest/*.avif third_party/rust/mp4parse/link-u-avif-sample-images/*"
 )
 # "<source package> <glob inside it>...": reference data kept next to the images (not indexed): the GIF test suite's
 # expected frames (.conf lists canvas, frame count and each composited frame's .rgba/.png), PngSuite's naming key.
@@ -315,7 +323,12 @@ index_set() {
     printf '%s %s %s\n' "$pkg" "$ver" "$suite" >>"$FIX/.sources.tmp"
     return 0
   fi
-  line=$(fetch_source "$pkg") || die "could not fetch the source of $pkg"
+  if [ -n "${PARTIAL[$pkg]:-}" ]; then
+    local patterns; read -r -a patterns <<<"${PARTIAL[$pkg]}"
+    line=$(fetch_source_paths "$pkg" "${patterns[@]}") || die "could not fetch the source of $pkg"
+  else
+    line=$(fetch_source "$pkg") || die "could not fetch the source of $pkg"
+  fi
   read -r _ ver suite src <<<"$line"
   key="$pkg $ver $suite $src | ${subdirs[*]} | $(sha256sum "$0" | cut -c1-16) | $TOOLS"
   if [ -z "$FORCE" ] && [ -f "$dest/.stamp" ] && [ "$(cat "$dest/.stamp")" = "$key" ] && [ -f "$dest/index.tsv" ]; then

@@ -36,12 +36,14 @@ ensure_deb_src() {
 # srcver PKG SUITE: the version of source package PKG in SUITE ('' when none).
 srcver() { apt-cache madison "$1" | awk -F' *[|] *' -v s=" $2/main Sources" '!v && index($3, s) {v = $2} END {print v}'; }
 
-# download PKG VER: fetch every file of PKG=VER into $CACHE/dl; prints the names of the files that arrived.
+# download PKG VER [REGEX]: fetch every file of PKG=VER (or those whose names match REGEX) into $CACHE/dl; prints the
+# names of the files that arrived.
 download() {
-  local pkg=$1 ver=$2 uri file size hash
+  local pkg=$1 ver=$2 only=${3:-.} uri file size hash
   mkdir -p "$CACHE/dl" "$CACHE/dl/.empty"
   # (--print-uris leaves out files already in the current directory: ask from an empty one)
   (cd "$CACHE/dl/.empty" && apt-get source -qq --print-uris "$pkg=$ver") | grep "^'" | while read -r uri file size hash; do
+    grep -qE -- "$only" <<<"$file" || continue
     uri=${uri//\'/}
     if [ ! -s "$CACHE/dl/$file" ]; then
       /usr/lib/apt/apt-helper -q download-file "$uri" "$CACHE/dl/$file.part" "$hash" >/dev/null 2>&1 \
@@ -92,6 +94,34 @@ fetch_source() {
     log "$pkg $ver ($suite) -> $dir"
     echo "$pkg $ver $suite $dir"; return 0
   done
+  die "no source of $pkg could be fetched from: $SUITES"
+}
+
+# fetch_source_paths PKG PATTERN...: for a package too large to unpack whole when a few of its directories are all
+# we want (firefox-esr: 680 MB of xz, ~4 GB unpacked, for its test images): only the members of the orig tarball
+# matching the tar wildcards PATTERN (relative to its top directory) are extracted, without Debian's patches (data
+# files), into $CACHE/src/<pkg>_<version>-partial-<hash of the patterns>/. Prints "PKG VERSION SUITE DIR".
+fetch_source_paths() {
+  local pkg=$1 suite ver orig dir hash p; shift
+  local patterns=()
+  for p in "$@"; do patterns+=("*/$p"); done
+  hash=$(printf '%s\n' "$@" | sha256sum | cut -c1-8)
+  # (every version a suite lists, newest first: bookworm lists firefox-esr 115 before 140)
+  while read -r suite ver; do
+    dir="$CACHE/src/${pkg}_${ver#*:}-partial-$hash"
+    if [ -f "$dir/.advcompress-unpacked" ]; then echo "$pkg $ver $suite $dir"; return 0; fi
+    orig=$(download "$pkg" "$ver" '\.orig\.tar\.' </dev/null | head -1)
+    if [ -z "$orig" ]; then log "$pkg $ver ($suite): sources not served here, trying the next"; continue; fi
+    log "$pkg $ver ($suite): extracting $* from $orig"
+    rm -rf "$dir" "$dir.tmp"; mkdir -p "$dir.tmp"
+    tar -xf "$CACHE/dl/$orig" -C "$dir.tmp" --strip-components=1 --wildcards "${patterns[@]}" \
+      || die "$pkg: could not extract $* from $orig"
+    touch "$dir.tmp/.advcompress-unpacked"; mv "$dir.tmp" "$dir"
+    echo "$pkg $ver $suite $dir"; return 0
+  done < <(for suite in $SUITES; do
+             apt-cache madison "$pkg" | awk -F' *[|] *' -v s=" $suite/main Sources" -v t="$suite" \
+               'index($3, s) { print t, $2 }' | sort -k2,2rV
+           done)
   die "no source of $pkg could be fetched from: $SUITES"
 }
 

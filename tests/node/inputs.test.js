@@ -3,7 +3,7 @@
 // real animated GIFs and WebPs frame for frame against ImageMagick's -coalesce; outputs read back by Debian's
 // webpmux/ImageMagick (animated WebP) and heif-info (multi-image HEIF/AVIF, primary image); HEIF inputs with several
 // images, 10-bit grids, NCLX, ICC, EXIF and XMP (exiv2's and libheif's test files) carried over; probe() of WebP and
-// HEIF headers; NCLX overrides.
+// HEIF headers; NCLX overrides; 10/12-bit AVIF with alpha (Firefox's test files) against avifdec.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -397,4 +397,31 @@ test('a PNG\'s cICP chunk (PNG 3rd edition) is its NCLX: kept in HEIC/AVIF (matr
   }
   const plain = await convert(new Uint8Array(src), { format: 'heic', quality: 90 });
   assert.deepEqual(colrNclx(plain.data), { colorPrimaries: 1, transferCharacteristics: 13, matrixCoefficients: 6, fullRange: true });
+});
+
+test('10- and 12-bit AVIF inputs with 50% alpha (Firefox\'s test files): depth and alpha read, kept, 12-bit on request', { skip }, async () => {
+  const { decode } = await import('advcompress/heic');
+  for (const bits of [10, 12]) {
+    const file = join(dir, `firefox-esr/image/test/gtest/transparent-green-50pct-${bits}bit-yuv444.avif`);
+    const px = await decode(bytesOf(file));
+    assert.deepEqual([px.width, px.height, px.channels, px.bitDepth], [100, 100, 4, bits]);
+    assert.ok(px.data instanceof Uint16Array, 'deep samples stay 16-bit');
+    const alpha = px.data[3] / 65535;
+    assert.ok(Math.abs(alpha - 0.5) < 0.02, `alpha ${alpha}`);
+    // Pixels against libavif + dav1d (avifdec), both over magenta.
+    const ref = join(tmp, `ff-${bits}-ref.png`);
+    run('avifdec', ['--depth', '8', file, ref]);
+    const flat = join(tmp, `ff-${bits}-ref-flat.png`);
+    run('convert', [ref, '-background', '#ff00ff', '-alpha', 'remove', '-alpha', 'off', flat]);
+    const db = psnr(framePng(await decode(bytesOf(file), { rgba8: true })), flat);
+    assert.ok(db >= 40, `${bits}-bit: ${db} dB against avifdec`);
+    // Out: a 12-bit AVIF when asked (pillow-heif's save_to_12bit), alpha kept; 10-bit by default (deep sources).
+    const twelve = await convert(bytesOf(file), { format: 'avif', bitDepth: 12, quality: 90 });
+    assert.equal(av1C(twelve.data).bitDepth, 12);
+    const f12 = join(tmp, `ff-${bits}-out.avif`);
+    writeFileSync(f12, twelve.data);
+    assert.match(run('heif-info', [f12]), /alpha channel: yes/);
+    const heic = await convert(bytesOf(file), { format: 'heic', quality: 90 });
+    assert.equal(heic.bitDepth, 10);
+  }
 });
