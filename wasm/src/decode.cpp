@@ -26,6 +26,7 @@
 
 #include "advcompress/orientation.h"
 #include "advcompress/resize.h"
+#include "canvas.h"
 #include "decoders.h"
 
 namespace advcompress {
@@ -703,7 +704,8 @@ struct PngJob {
   uint32_t max_frames = 1;  // APNG: frames wanted (decode(): 1)
   Frames* out = nullptr;
   std::vector<png_bytep> rows;
-  std::vector<uint8_t> frame, canvas, previous;  // APNG: a frame's pixels, the canvas, the canvas to restore
+  std::vector<uint8_t> frame;  // APNG: one frame's pixels, as libpng reads them
+  detail::Canvas canvas;       // APNG: what the frames are painted onto
   bool pixels_done = false;  // an error after this point (in png_read_end) only loses trailing chunks
   bool own_error = false;
   Error error{ErrorCode::kCorruptInput, "", 0};
@@ -771,21 +773,20 @@ bool point_rows(PngJob& job, uint8_t* pixels, size_t row_bytes, uint32_t h) {
 }
 
 #ifdef PNG_READ_APNG_SUPPORTED
-// APNG compositing, as the APNG specification (1.0, "fcTL") describes it and browsers show it: the canvas starts
-// fully transparent black; a frame (fw x fh RGBA at x0, y0) either replaces its region (blend_op SOURCE) or is
-// alpha-composited over it (OVER, straight alpha, rounded to nearest). T: uint8_t or uint16_t samples.
+// APNG compositing, as the APNG specification (1.0, "fcTL") describes it and browsers show it: a frame (RGBA, the
+// size of `r`) either replaces its rectangle of the canvas (blend_op SOURCE) or is alpha-composited over it (OVER,
+// straight alpha, rounded to nearest). T: uint8_t or uint16_t samples, as the canvas has.
 template <typename T>
-void paint_frame(T* canvas, uint32_t canvas_w, const T* frame, uint32_t fw, uint32_t fh, uint32_t x0, uint32_t y0,
-                 bool over) {
+void paint_frame(detail::Canvas& canvas, const T* frame, const detail::Rect& r, bool over) {
   constexpr double kMax = std::numeric_limits<T>::max();
-  for (uint32_t y = 0; y < fh; ++y) {
-    T* d = canvas + (size_t(y0) + y) * canvas_w * 4 + size_t(x0) * 4;
-    const T* s = frame + size_t(y) * fw * 4;
+  for (uint32_t y = 0; y < r.h; ++y) {
+    T* d = reinterpret_cast<T*>(canvas.at(r.x, r.y + y));
+    const T* s = frame + size_t(y) * r.w * 4;
     if (!over) {
-      std::memcpy(d, s, size_t(fw) * 4 * sizeof(T));
+      std::memcpy(d, s, size_t(r.w) * 4 * sizeof(T));
       continue;
     }
-    for (uint32_t i = 0; i < fw; ++i, d += 4, s += 4) {
+    for (uint32_t i = 0; i < r.w; ++i, d += 4, s += 4) {
       if (s[3] == std::numeric_limits<T>::max()) {
         std::memcpy(d, s, 4 * sizeof(T));
       } else if (s[3] != 0) {
@@ -819,14 +820,12 @@ bool run_apng(PngJob& job, uint32_t w, uint32_t h, unsigned bytes_per_sample) {
                         std::to_string(shown) + " by libpng");
     return false;
   }
-  const size_t row_bytes = size_t(w) * 4 * bytes_per_sample;
-  const uint64_t bytes = uint64_t(row_bytes) * h;
-  if (!try_resize(job.canvas, bytes) || !try_resize(job.frame, bytes)) {
+  const uint64_t bytes = uint64_t(w) * h * 4 * bytes_per_sample;
+  if (!job.canvas.reset(w, h, bytes_per_sample) || !try_resize(job.frame, bytes)) {
     job.own_error = true;
     job.error = out_of_memory("the APNG canvas", 2 * bytes);
     return false;
   }
-  std::fill(job.canvas.begin(), job.canvas.end(), uint8_t(0));
   Frames& out = *job.out;
   const uint32_t wanted = std::min(shown, job.max_frames);
   for (uint32_t i = 0; i < total && out.images.size() < wanted; ++i) {
@@ -848,31 +847,18 @@ bool run_apng(PngJob& job, uint32_t w, uint32_t h, unsigned bytes_per_sample) {
     if (is_hidden) continue;
 
     if (out.images.empty() && dispose == PNG_DISPOSE_OP_PREVIOUS) dispose = PNG_DISPOSE_OP_BACKGROUND;
-    if (dispose == PNG_DISPOSE_OP_PREVIOUS) job.previous = job.canvas;
+    const detail::Rect rect{x0, y0, fw, fh};
+    if (dispose == PNG_DISPOSE_OP_PREVIOUS) job.canvas.save(rect);
     const bool over = blend == PNG_BLEND_OP_OVER;
-    if (bytes_per_sample == 2) {
-      paint_frame(reinterpret_cast<uint16_t*>(job.canvas.data()), w, reinterpret_cast<const uint16_t*>(job.frame.data()),
-                  fw, fh, x0, y0, over);
-    } else {
-      paint_frame(job.canvas.data(), w, job.frame.data(), fw, fh, x0, y0, over);
-    }
-    Image im;
-    im.width = w;
-    im.height = h;
-    im.channels = 4;  // an opaque result loses its alpha in the encoders
-    im.bytes_per_sample = uint8_t(bytes_per_sample);
-    im.source_bit_depth = bytes_per_sample == 2 ? 16 : 8;
-    im.data = job.canvas;
-    out.images.push_back(std::move(im));
+    if (bytes_per_sample == 2)
+      paint_frame(job.canvas, reinterpret_cast<const uint16_t*>(job.frame.data()), rect, over);
+    else
+      paint_frame(job.canvas, job.frame.data(), rect, over);
+    out.images.push_back(job.canvas.snapshot());
     out.durations_ms.push_back(apng_delay_ms(delay_num, delay_den));
 
-    if (dispose == PNG_DISPOSE_OP_BACKGROUND) {
-      for (uint32_t y = y0; y < y0 + fh; ++y)
-        std::memset(job.canvas.data() + size_t(y) * row_bytes + size_t(x0) * 4 * bytes_per_sample, 0,
-                    size_t(fw) * 4 * bytes_per_sample);
-    } else if (dispose == PNG_DISPOSE_OP_PREVIOUS) {
-      job.canvas.swap(job.previous);
-    }
+    if (dispose == PNG_DISPOSE_OP_BACKGROUND) job.canvas.clear(rect);
+    else if (dispose == PNG_DISPOSE_OP_PREVIOUS) job.canvas.restore(rect);
   }
   out.loop_count = png_get_num_plays(png, info);  // 0 = forever, as WebP's loop count
   if (shown == 1) out.durations_ms.clear();        // one frame is a still

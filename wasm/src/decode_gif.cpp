@@ -11,6 +11,7 @@
 #include <new>
 #include <string>
 
+#include "canvas.h"
 #include "decoders.h"
 
 namespace advcompress::detail {
@@ -74,9 +75,9 @@ Result<Frames> decode_gif(const uint8_t* data, size_t size, const ProbeInfo& inf
 
   const uint32_t w = uint32_t(g->SWidth), h = uint32_t(g->SHeight);
   if (w == 0 || h == 0) return fail(ErrorCode::kCorruptInput, "GIF logical screen has no size");
-  const size_t canvas_bytes = size_t(w) * h * 4;
   // The logical screen starts transparent (as browsers: the background colour is not painted).
-  std::vector<uint8_t> canvas(canvas_bytes, 0), previous;
+  Canvas canvas;
+  if (!canvas.reset(w, h, 1)) return fail(ErrorCode::kOutOfMemory, "out of memory for the GIF screen");
   Frames out;
   const uint32_t n = std::min<uint32_t>(uint32_t(g->ImageCount), max_frames);
   out.images.reserve(n);
@@ -89,13 +90,14 @@ Result<Frames> decode_gif(const uint8_t* data, size_t size, const ProbeInfo& inf
     gcb.TransparentColor = NO_TRANSPARENT_COLOR;
     gcb.DisposalMode = DISPOSAL_UNSPECIFIED;
     DGifSavedExtensionToGCB(g.get(), int(i), &gcb);
-    if (gcb.DisposalMode == DISPOSE_PREVIOUS) previous = canvas;
 
     const GifImageDesc& d = frame.ImageDesc;
     // The frame's rectangle clipped to the screen.
     const int x0 = std::max(0, d.Left), y0 = std::max(0, d.Top);
     const int x1 = int(std::min<int64_t>(int64_t(d.Left) + d.Width, w));
     const int y1 = int(std::min<int64_t>(int64_t(d.Top) + d.Height, h));
+    const Rect rect{uint32_t(x0), uint32_t(y0), uint32_t(std::max(0, x1 - x0)), uint32_t(std::max(0, y1 - y0))};
+    if (gcb.DisposalMode == DISPOSE_PREVIOUS) canvas.save(rect);
     for (int cy = y0; cy < y1; ++cy) {
       const GifByteType* row = frame.RasterBits + size_t(cy - d.Top) * size_t(d.Width);
       for (int cx = x0; cx < x1; ++cx) {
@@ -107,27 +109,18 @@ Result<Frames> decode_gif(const uint8_t* data, size_t size, const ProbeInfo& inf
           return fail(ErrorCode::kCorruptInput, "GIF frame " + std::to_string(i) + " uses colour " +
                                                     std::to_string(idx) + " of a " + std::to_string(cmap->ColorCount) +
                                                     "-colour table");
-        uint8_t* p = &canvas[(size_t(cy) * w + size_t(cx)) * 4];
+        uint8_t* p = canvas.at(uint32_t(cx), uint32_t(cy));
         p[0] = cmap->Colors[idx].Red;
         p[1] = cmap->Colors[idx].Green;
         p[2] = cmap->Colors[idx].Blue;
         p[3] = 255;
       }
     }
-    Image im;
-    im.width = w;
-    im.height = h;
-    im.channels = 4;  // an opaque result loses its alpha in the encoders
-    im.data = canvas;
-    out.images.push_back(std::move(im));
+    out.images.push_back(canvas.snapshot());
     out.durations_ms.push_back(uint32_t(std::max(0, gcb.DelayTime)) * 10u);
 
-    if (gcb.DisposalMode == DISPOSE_BACKGROUND) {
-      for (int cy = y0; cy < y1; ++cy)
-        std::memset(&canvas[(size_t(cy) * w + size_t(x0)) * 4], 0, size_t(std::max(0, x1 - x0)) * 4);
-    } else if (gcb.DisposalMode == DISPOSE_PREVIOUS) {
-      canvas.swap(previous);
-    }
+    if (gcb.DisposalMode == DISPOSE_BACKGROUND) canvas.clear(rect);
+    else if (gcb.DisposalMode == DISPOSE_PREVIOUS) canvas.restore(rect);
   }
   // The loop extension sits before the first image (giflib keeps it with SavedImages[0]); a stray one at the end
   // lands in the file's trailing blocks.
