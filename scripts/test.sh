@@ -17,11 +17,14 @@ bash "$ROOT/scripts/setup.sh" --no-run
 log "native C++ tests (ASan + UBSan)"
 b="$ROOT/build/native"
 source "$ROOT/scripts/fetch-sources.sh"
+# The Debian sources the native build compiles or includes (patched as for the wasm build: libpng with APNG).
 STB_DIR=$(fetch_source libstb | cut -d' ' -f4)
-PNG_DIR=$(fetch_source libpng1.6 | cut -d' ' -f4)   # with patches/libpng1.6 (APNG), as the wasm build
-NSBMP_DIR=$(fetch_source netsurf | cut -d' ' -f4)/libnsbmp
+PNG_DIR=$(fetch_source libpng1.6 | cut -d' ' -f4)
+NETSURF_DIR=$(fetch_source netsurf | cut -d' ' -f4)
+SOURCE_DIRS=(-DADVCOMPRESS_STB_DIR="$STB_DIR" -DADVCOMPRESS_LIBPNG_DIR="$PNG_DIR"
+             -DADVCOMPRESS_NSBMP_DIR="$NETSURF_DIR/libnsbmp")
 run_logged "$b.configure.log" cmake -S "$ROOT" -B "$b" -G Ninja \
-  -DCMAKE_BUILD_TYPE=Debug -DADVCOMPRESS_SANITIZE=ON -DADVCOMPRESS_STB_DIR="$STB_DIR" -DADVCOMPRESS_LIBPNG_DIR="$PNG_DIR" -DADVCOMPRESS_NSBMP_DIR="$NSBMP_DIR"
+  -DCMAKE_BUILD_TYPE=Debug -DADVCOMPRESS_SANITIZE=ON "${SOURCE_DIRS[@]}"
 run_logged "$b.build.log" ninja -C "$b" -j "$JOBS"
 ctest --test-dir "$b" --output-on-failure -j "$JOBS"
 
@@ -39,7 +42,7 @@ FUZZ_SECONDS=${ADVCOMPRESS_FUZZ_SECONDS:-40}
 log "fuzzing the rule parser and probe()/decode_frames() for $FUZZ_SECONDS s each (libFuzzer + ASan/UBSan)"
 b="$ROOT/build/fuzz"
 CC=clang-14 CXX=clang++-14 run_logged "$b.configure.log" cmake -S "$ROOT" -B "$b" -G Ninja \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DADVCOMPRESS_FUZZ=ON -DADVCOMPRESS_STB_DIR="$STB_DIR" -DADVCOMPRESS_LIBPNG_DIR="$PNG_DIR" -DADVCOMPRESS_NSBMP_DIR="$NSBMP_DIR"
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DADVCOMPRESS_FUZZ=ON "${SOURCE_DIRS[@]}"
 run_logged "$b.build.log" ninja -C "$b" -j "$JOBS" fuzz_rule fuzz_probe
 # fuzz TARGET SEED_DIR... : new inputs land in a scratch directory, not in the repository or the fixture cache.
 fuzz() {

@@ -37,8 +37,9 @@ struct ProbeInfo {
   uint8_t quality = 0;
 };
 
-/// Reads format, dimensions, frame count (GIF: the block structure is walked without decoding; APNG: its acTL), bit depth, alpha
-/// and EXIF orientation from the headers of JPEG, PNG, GIF and BMP, then checks `limits`:
+/// Reads format, dimensions, frame count (GIF: the block structure is walked without decoding; APNG: its acTL;
+/// WebP: its ANMF chunks), bit depth, alpha and EXIF orientation from the headers of JPEG, PNG, GIF, BMP and WebP,
+/// then checks `limits`:
 /// INPUT_TOO_LARGE (size), DIMENSIONS_TOO_LARGE (a side, or width*height*frames), TOO_MANY_FRAMES;
 /// UNSUPPORTED_FORMAT for unknown/undecodable formats (naming TPG when it is one); CORRUPT_INPUT when the
 /// headers are truncated or inconsistent. Never allocates pixel memory.
@@ -55,9 +56,10 @@ struct DecodeOptions {
   std::vector<ResizeSpec> resize;
 };
 
-/// Probes (limits first), then decodes (an animated GIF or APNG: its first frame shown, composited) to RGB/RGBA 8- or 16-bit with
-/// ICC/EXIF/XMP extracted. Grey and palette inputs become RGB(A); 16-bit PNG stays 16-bit; CMYK/YCCK JPEG becomes
-/// RGB (Adobe-inverted samples honoured, the CMYK ICC profile dropped). Then auto-orients and applies
+/// Probes (limits first), then decodes (an animated GIF or APNG: its first frame shown, composited) to RGB/RGBA 8-
+/// or 16-bit with ICC/EXIF/XMP extracted (WebP: UNSUPPORTED_FORMAT here, decode_webp decodes it). Grey and palette
+/// inputs become RGB(A); 16-bit PNG stays 16-bit; CMYK/YCCK JPEG becomes RGB (Adobe-inverted samples honoured, the
+/// CMYK ICC profile dropped). Then auto-orients and applies
 /// `options.resize`. Errors: those of probe(), those of plan_resize() (OUTPUT_TOO_LARGE before decoding),
 /// CORRUPT_INPUT for damaged data, OUT_OF_MEMORY when a pixel buffer cannot be allocated.
 Result<Image> decode(const uint8_t* data, size_t size, const DecodeOptions& options = DecodeOptions{});

@@ -1,8 +1,8 @@
 // libFuzzer target: the hand-written header walkers behind probe() (JPEG markers, PNG chunks, GIF blocks, BMP
 // headers, WebP RIFF chunks, EXIF/TIFF orientation) and, for inputs small enough, decode_frames() (libjpeg-turbo,
-// libpng, giflib + our GIF compositing, stb_image BMP). Any byte string either probes into a result within the
-// limits that decode_frames() agrees with, or fails with one of the documented typed errors; never a crash, a
-// sanitizer report, a hang or an out-of-range answer. Invariant violations trap, so the fuzzer reports them.
+// libpng with the APNG patch + our APNG compositing, giflib + our GIF compositing, stb_image and libnsbmp BMP). Any
+// byte string either probes into a result within the limits that decode_frames() agrees with, or fails with one of
+// the documented typed errors; never a crash, a sanitizer report, a hang or an out-of-range answer. Invariant violations trap, so the fuzzer reports them.
 // SPDX-License-Identifier: MIT
 #include <cstddef>
 #include <cstdint>

@@ -34,6 +34,7 @@ test('bad input: exit 1 with the typed error code; usage error: exit 2', () => {
   const r = cli([bad, '-f', 'webp']);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /CORRUPT_INPUT/);
+  assert.equal(r.stdout, '', 'a file that failed is not in the table');
   const t = join(dir, 'notes.txt');
   writeFileSync(t, 'not an image');
   assert.match(cli([t]).stderr, /UNSUPPORTED_FORMAT/);

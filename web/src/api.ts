@@ -224,9 +224,8 @@ async function call<M, R>(name: ModuleName, variant: Variant, fn: (m: M) => R): 
 /**
  * Reads format, dimensions, frame count, bit depth, alpha and EXIF orientation from the headers, and checks the
  * limits, without decoding pixels: JPEG, PNG (an APNG's frames from its acTL), GIF (frames counted), BMP and WebP in
- * the decode module; HEIF/HEIC
- * and AVIF through libheif's reading of the boxes in the AVIF module (any HEIF, whatever its codec;
- * `frameCount` = top-level images, the size that of the primary image).
+ * the decode module; HEIF/HEIC and AVIF through libheif's reading of the boxes in the AVIF module (any HEIF,
+ * whatever its codec; `frameCount` = top-level images, the size that of the primary image).
  * @throws AdvcompressError INPUT_TOO_LARGE, DIMENSIONS_TOO_LARGE, TOO_MANY_FRAMES, UNSUPPORTED_FORMAT, CORRUPT_INPUT.
  */
 export async function probe(input: Input, limits?: Limits): Promise<ProbeResult> {

@@ -25,7 +25,8 @@ export const DEFAULT_PHOTOS = [
 
 const HELP = `Usage: advcompress [INPUT...] [options]
 
-Converts photos (JPEG, PNG) to HEIC, AVIF or WebP in WebAssembly, as the browser package does.
+Converts images (JPEG, PNG/APNG, GIF, BMP, WebP, HEIC/HEIF, AVIF) to HEIC, AVIF or WebP in WebAssembly, as the
+browser package does.
 With no INPUT, converts a real photograph (${DEFAULT_PHOTOS[0]},
 from the Debian package mate-backgrounds) to all three formats and prints a comparison table.
 
@@ -35,7 +36,7 @@ Options:
       --lossless        mathematically lossless (HEIC/AVIF: RGB 4:4:4, WebP lossless)
   -e, --effort N        0-9, higher is slower and smaller (default: heic 6 = x265 "slow", avif 3, webp 9 = method 6)
       --chroma S        420 | 422 | 444 chroma subsampling (default 420; 444 when lossless)
-      --bit-depth N     8 | 10 | 12 coded bit depth (HEIC/AVIF; default: 8, or 10 for 16-bit input)
+      --bit-depth N     8 | 10 | 12 coded bit depth (HEIC/AVIF; default: 8, or 10 for deeper input)
       --strip           drop EXIF, XMP and ICC (as imageMogr2 /strip)
       --no-auto-orient  keep pixels as stored instead of rotating per EXIF orientation
       --max-width N     scale down (never up) to at most N pixels wide, keeping the aspect ratio
@@ -143,7 +144,8 @@ async function main(): Promise<number> {
   for (const input of inputs) {
     if (!existsSync(input)) { process.stderr.write(`advcompress: ${input}: no such file\n`); failures++; continue; }
     const inBytes = statSync(input).size;
-    rows.push([`${extname(input).slice(1).toUpperCase() || 'input'} (input image)`, kb(inBytes), '', '', '']);
+    // (the input's row only above an output of it: a file that failed is named with its error, not in the table)
+    const inputRow = [`${extname(input).slice(1).toUpperCase() || 'input'} (input image)`, kb(inBytes), '', '', ''];
     for (const format of formats) {
       const fmt = v.rule && !v.format ? {} : { format };  // (a rule's format/ wins over the heic default)
       const r = await runWorker(input, { ...options, ...fmt }, v.variant, `${basename(input)} -> ${v.rule ?? format}`);
@@ -160,6 +162,7 @@ async function main(): Promise<number> {
       else if (v.output) out = r.passthrough ? join(dirname(v.output), basename(v.output, extname(v.output)) + ext) : v.output;
       else out = join(demo ? process.cwd() : dirname(input), basename(input, extname(input)) + ext);
       await writeFile(out, r.data!);
+      if (!rows.includes(inputRow)) rows.push(inputRow);
       const saved = (1 - r.outputBytes! / inBytes) * 100;
       rows.push([r.format!.toUpperCase(), kb(r.outputBytes!), `${saved.toFixed(1)}%`, `${(r.timings!.encodeMs / 1000).toFixed(2)} s`,
         `${r.width}x${r.height}${r.frameCount! > 1 ? ` x ${r.frameCount} frames` : ''}, ${r.bitDepth}-bit, ${r.variant} -> ${relative(process.cwd(), out) || out}`]);
