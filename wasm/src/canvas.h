@@ -44,15 +44,20 @@ struct Canvas {
   size_t row_bytes() const { return size_t(width) * pixel_bytes(); }
   uint8_t* at(uint32_t x, uint32_t y) { return pixels.data() + size_t(y) * row_bytes() + size_t(x) * pixel_bytes(); }
 
+  // (An empty rectangle — a GIF frame entirely off the screen — touches nothing: no zero-length memcpy from an
+  // empty vector's null data(), tests/fuzz/corpus/probe/gif-frame-off-screen-disposal-previous.)
   void clear(const Rect& r) {
+    if (r.w == 0 || r.h == 0) return;
     for (uint32_t y = r.y; y < r.y + r.h; ++y) std::memset(at(r.x, y), 0, size_t(r.w) * pixel_bytes());
   }
   void save(const Rect& r) {  // (may throw std::bad_alloc)
+    if (r.w == 0 || r.h == 0) return;
     const size_t n = size_t(r.w) * pixel_bytes();
     saved.resize(n * r.h);
     for (uint32_t y = 0; y < r.h; ++y) std::memcpy(saved.data() + y * n, at(r.x, r.y + y), n);
   }
   void restore(const Rect& r) {
+    if (r.w == 0 || r.h == 0) return;
     const size_t n = size_t(r.w) * pixel_bytes();
     for (uint32_t y = 0; y < r.h; ++y) std::memcpy(at(r.x, r.y + y), saved.data() + y * n, n);
   }
