@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Usage: scripts/build-deps.sh [VARIANT...]      (VARIANT: baseline | simd; default: both, or $ADVCOMPRESS_VARIANTS)
 #
-# Builds the third-party codecs as static WebAssembly libraries with Emscripten, from Debian source packages
-# (scripts/fetch-sources.sh), into one sysroot per variant: $CACHE/sysroot/<variant>/{include,lib,...}, plus
-# per-flavour libheif prefixes ($SYSROOT/libheif-heic with x265 + libde265, $SYSROOT/libheif-avif with libaom), so
-# the AVIF module never links x265. Writes $SYSROOT/manifest.tsv: package, Debian version, suite, build key, flags.
+# Builds the third-party codecs as static WebAssembly libraries with Emscripten, from the Debian source packages
+# pinned in scripts/sources.lock (scripts/fetch-sources.sh), into one sysroot per variant:
+# $CACHE/sysroot/<variant>/{include,lib,...}, plus per-flavour libheif prefixes ($SYSROOT/libheif-heic with x265 +
+# libde265, $SYSROOT/libheif-avif with libaom), so the AVIF module never links x265. Writes $SYSROOT/manifest.tsv:
+# stage, Debian source package, its locked version, build key, flags.
 #
 # Every stage is skipped when its stamp ($SYSROOT/.stamps/<stage>) holds the same key: a hash of the package
 # version, our patches, the flags, the compiler version and the keys of the stages it links against. So a warm
@@ -23,13 +24,12 @@ export NODE_PATH=/usr/share/nodejs   # Debian's emcc needs acorn & co from here 
 VARIANTS=${*:-${ADVCOMPRESS_VARIANTS:-baseline simd}}
 EMCC_VERSION=$(emcc --version 2>/dev/null | head -1) || die "emcc not found: run scripts/setup.sh"
 
-# Version table: the Debian source packages built (versions are resolved by apt, trixie first; see fetch-sources.sh).
+# The Debian source packages built; their versions and files are those of scripts/sources.lock.
 PACKAGES="zlib libpng1.6 libjpeg-turbo libwebp libde265 aom x265 libheif libstb giflib netsurf"
 
-ensure_deb_src
-declare -A SRC VER SUITE KEY
+declare -A SRC VER KEY
 for p in $PACKAGES; do
-  read -r _ VER[$p] SUITE[$p] SRC[$p] < <(fetch_source "$p")
+  fetch_source "$p"; VER[$p]=$SRC_VERSION SRC[$p]=$SRC_DIR
 done
 
 cmake_common=(-G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DCMAKE_POSITION_INDEPENDENT_CODE=OFF)
@@ -83,7 +83,7 @@ stage() {
     mkdir -p "$SYSROOT/.stamps"; echo "$key" > "$stamp"
     log "$VARIANT/$name: done in $((SECONDS - t0)) s"
   fi
-  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "${VER[$pkg]}" "${SUITE[$pkg]}" "$key" "$cflags $*" >> "$SYSROOT/manifest.tsv.new"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$pkg" "${VER[$pkg]}" "$key" "$cflags $*" >> "$SYSROOT/manifest.tsv.new"
 }
 
 for VARIANT in $VARIANTS; do

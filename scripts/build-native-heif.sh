@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Usage: scripts/build-native-heif.sh        (or source it and call build_native_heif)
 # Builds a NATIVE (gcc -O3, x86 assembly through nasm when available) x265 + libde265 + libheif with its examples, from
-# the same Debian source trees the wasm build uses (scripts/fetch-sources.sh), for benchmarks that need "what a native
+# the same Debian source trees the wasm build uses (scripts/sources.lock, scripts/fetch-sources.sh), for benchmarks that need "what a native
 # user gets" (scripts/bench-x265-settings.sh). Prints the install prefix, $CACHE/native/prefix (bin/heif-enc,
 # bin/heif-dec, bin/heif-info, lib/ with RUNPATH set, so nothing is installed system-wide).
 #
@@ -36,19 +36,14 @@ cmake_build() {
   [ "$name" = x265-10bit ] || run_logged "$NATIVE/logs/$name.install.log" ninja -C "$b" install
 }
 
-# src_dir PKG: the unpacked (Debian- and our-patched) source tree of PKG.
-src_dir() {
-  local d; d=$(fetch_source "$1" | awk '{print $4}')
-  [ -d "$d" ] || die "no source tree for $1"
-  echo "$d"
-}
 
 # build_native_heif: make sure $NATIVE_PREFIX/bin/heif-enc is current; sets NATIVE_PREFIX.
 build_native_heif() {
   apt_install build-essential cmake ninja-build pkg-config nasm libpng-dev libjpeg-dev
-  ensure_deb_src
   local x265 heif de265 stamp asm
-  x265=$(src_dir x265); heif=$(src_dir libheif); de265=$(src_dir libde265)
+  fetch_source x265; x265=$SRC_DIR
+  fetch_source libheif; heif=$SRC_DIR
+  fetch_source libde265; de265=$SRC_DIR
   asm=$(command -v nasm >/dev/null && nasm -v | awk '{print "nasm-" $3}' || echo no-asm)
   stamp="$(basename "$x265") $(basename "$heif") $(basename "$de265") $asm $NATIVE_CONFIG"
   if [ -x "$NATIVE_PREFIX/bin/heif-enc" ] && [ "$(cat "$NATIVE_PREFIX/.stamp" 2>/dev/null)" = "$stamp" ]; then

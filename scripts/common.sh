@@ -8,6 +8,12 @@ export DEBIAN_FRONTEND=noninteractive
 
 log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+# TMP_PATHS: partial downloads and half-unpacked trees of the running step; removed when the script exits (a
+# finished step moves its result into place first, so only a failed or interrupted one leaves anything here).
+TMP_PATHS=()
+cleanup_tmp_paths() { local p; for p in "${TMP_PATHS[@]}"; do case $p in *.tmp|*.part) rm -rf -- "$p" ;; esac; done; }
+trap cleanup_tmp_paths EXIT
+trap "exit 130" INT TERM   # (so that an interrupted run cleans up too)
 APT=(apt-get -q -o DPkg::Lock::Timeout=300)
 
 # as_root CMD...: run as root (directly when we are root, else through sudo).

@@ -312,31 +312,31 @@ exif_facts() {
 # index_set PKG: fetch PKG's source, gather its image files into $FIX/PKG, index them into $FIX/PKG/index.tsv.
 index_set() {
   local pkg=$1; shift
-  local subdirs=("$@") line ver suite src key quick dest tmp sub f rel fmt n=0 ext c g globs
+  local subdirs=("$@") ver src key quick dest tmp sub f rel fmt n=0 ext c g globs
   dest="$FIX/$pkg"
-  # Warm path without fetch_source (which retries the suites whose sources answer 404): the versions the archive
-  # offers, our patches, the directories, this script (its hash covers COMPANIONS) and the tools are unchanged.
-  quick="$(grep -F " $pkg | " <<<"$MADISON" || true) | ${subdirs[*]} \
+  # Warm path without unpacking: the package's rows of scripts/sources.lock, our patches, the directories, this
+  # script (its hash covers COMPANIONS) and the tools are unchanged.
+  lock_rows "$pkg"; ver=$LOCK_VERSION
+  quick="$(sha256sum <<<"$LOCK_ROWS" | cut -c1-16) | ${subdirs[*]} \
 | $(cat "$ROOT/patches/$pkg/"*.patch 2>/dev/null | sha256sum | cut -c1-8) | $(sha256sum "$0" | cut -c1-16) | $TOOLS"
-  if [ -z "$FORCE" ] && [ -f "$dest/.quick" ] && [ "$(cat "$dest/.quick")" = "$quick" ] && [ -f "$dest/index.tsv" ] \
-     && read -r ver suite <"$dest/.source"; then
-    printf '%s %s %s\n' "$pkg" "$ver" "$suite" >>"$FIX/.sources.tmp"
+  if [ -z "$FORCE" ] && [ -f "$dest/.quick" ] && [ "$(cat "$dest/.quick")" = "$quick" ] && [ -f "$dest/index.tsv" ]; then
+    printf '%s %s\n' "$pkg" "$ver" >>"$FIX/.sources.tmp"
     return 0
   fi
   if [ -n "${PARTIAL[$pkg]:-}" ]; then
     local patterns; read -r -a patterns <<<"${PARTIAL[$pkg]}"
-    line=$(fetch_source_paths "$pkg" "${patterns[@]}") || die "could not fetch the source of $pkg"
+    fetch_source_paths "$pkg" "${patterns[@]}"
   else
-    line=$(fetch_source "$pkg") || die "could not fetch the source of $pkg"
+    fetch_source "$pkg"
   fi
-  read -r _ ver suite src <<<"$line"
-  key="$pkg $ver $suite $src | ${subdirs[*]} | $(sha256sum "$0" | cut -c1-16) | $TOOLS"
+  src=$SRC_DIR
+  key="$pkg $ver $src | ${subdirs[*]} | $(sha256sum "$0" | cut -c1-16) | $TOOLS"
   if [ -z "$FORCE" ] && [ -f "$dest/.stamp" ] && [ "$(cat "$dest/.stamp")" = "$key" ] && [ -f "$dest/index.tsv" ]; then
-    printf '%s\n' "$quick" >"$dest/.quick"; printf '%s %s\n' "$ver" "$suite" >"$dest/.source"
-    printf '%s %s %s\n' "$pkg" "$ver" "$suite" >>"$FIX/.sources.tmp"
+    printf '%s\n' "$quick" >"$dest/.quick"
+    printf '%s %s\n' "$pkg" "$ver" >>"$FIX/.sources.tmp"
     return 0
   fi
-  log "$pkg $ver ($suite): gathering and indexing ${subdirs[*]}"
+  log "$pkg $ver: gathering and indexing ${subdirs[*]}"
   tmp="$dest.tmp"; rm -rf "$tmp"; mkdir -p "$tmp"
   : >"$tmp/.files"
   for sub in "${subdirs[@]}"; do
@@ -388,9 +388,9 @@ index_set() {
       $12 = out; print }' "$tmp/.exif" "$tmp/.probed" | LC_ALL=C sort -t$'\t' -k2,2 >"$tmp/index.tsv"
   [ "$(wc -l <"$tmp/index.tsv")" = "$n" ] || die "$pkg: indexed $(wc -l <"$tmp/index.tsv") of $n files"
   rm -f "$tmp/.files" "$tmp/.list" "$tmp/.exif" "$tmp/.probed"
-  printf '%s\n' "$key" >"$tmp/.stamp"; printf '%s\n' "$quick" >"$tmp/.quick"; printf '%s %s\n' "$ver" "$suite" >"$tmp/.source"
+  printf '%s\n' "$key" >"$tmp/.stamp"; printf '%s\n' "$quick" >"$tmp/.quick"
   rm -rf "$dest"; mv "$tmp" "$dest"
-  printf '%s %s %s\n' "$pkg" "$ver" "$suite" >>"$FIX/.sources.tmp"
+  printf '%s %s\n' "$pkg" "$ver" >>"$FIX/.sources.tmp"
   log "$pkg: $n files"
 }
 
@@ -429,12 +429,9 @@ esac
 
 apt_install imagemagick libheif-examples libavif-bin webp libimage-exiftool-perl pngcheck
 TOOLS=$(dpkg-query -W -f='${Package}=${Version} ' imagemagick-6.q16 libheif-examples libavif-bin webp libimage-exiftool-perl pngcheck 2>/dev/null || true)
-ensure_deb_src
 mkdir -p "$FIX"
 rm -f "$FIX/.sources.tmp"
 want=${ADVCOMPRESS_FIXTURE_SETS:-}
-# the source versions the archive offers, for every set at once (apt-cache takes most of a warm run)
-MADISON=$(apt-cache madison $(printf '%s\n' "${SETS[@]}" | cut -d' ' -f1) 2>/dev/null | grep ' Sources$' | tr -s ' ' || true)
 for s in "${SETS[@]}"; do
   read -r -a words <<<"$s"
   [ -z "$want" ] || [[ " $want " == *" ${words[0]} "* ]] || continue
@@ -446,7 +443,7 @@ done
 mv "$FIX/index.tsv.tmp" "$FIX/index.tsv"
 mv "$FIX/.sources.tmp" "$FIX/sources.txt"
 if [ -n "$LIST" ]; then cat "$FIX/index.tsv"; exit 0; fi
-log "sources (package version suite):"; sed 's/^/  /' "$FIX/sources.txt" >&2
+log "sources (package, version as in scripts/sources.lock):"; sed 's/^/  /' "$FIX/sources.txt" >&2
 summary "$FIX/index.tsv" >&2
 log "$(du -sh --apparent-size "$FIX" | cut -f1) of fixtures (hard links into $CACHE/src where possible)"
 echo "$FIX/index.tsv"

@@ -1,56 +1,88 @@
 #!/usr/bin/env bash
-# Usage: scripts/fetch-sources.sh PKG...   (or source it and call fetch_source PKG)
-# Fetches Debian source packages with apt and unpacks each, with Debian's patches and then ours
-# (patches/<pkg>/*.patch, in name order) applied, into $CACHE/src/<pkg>_<version>-<patch hash>/.
-# Prints "<pkg> <version> <suite> <dir>" per package. Idempotent: an unpacked tree is reused.
+# Usage: scripts/fetch-sources.sh PKG...        fetch, verify and unpack each package; prints "PKG VERSION DIR"
+#        scripts/fetch-sources.sh --check [PKG...]   ask the archive whether every locked file is still served
+#        (or source it and call fetch_source PKG / fetch_source_paths PKG PATTERN... / check_served [PKG...])
 #
-# The rule (DESIGN.md, "Toolchain facts"): the trixie part of the archive served here is partial (some .dsc files
-# and whole packages answer 404), bookworm is complete. So for each package: try the trixie version; when only the
-# .dsc is missing, unpack the orig + debian tarballs by hand and apply debian/patches/series; when a tarball is
-# missing too, fall back to the bookworm version. ADVCOMPRESS_SUITES overrides the order ("trixie bookworm").
-# Every file is downloaded by apt's own helper and checked against the hash of the signed Sources index.
+# Every third-party source file the project builds or tests with is pinned in scripts/sources.lock (package, Debian
+# version, file name, size, SHA-256, directory in the archive's pool). This script fetches exactly those files by
+# name from the Debian archive that the machine's apt configuration names (the first non-security `REPO_URI` of
+# `apt-get indextargets`; ADVCOMPRESS_DEBIAN_ARCHIVE overrides it), with apt's own helper, which checks the SHA-256.
+# It never asks the index for a version and never falls back to another one: a locked file that cannot be had stops
+# the run at once, naming the package, version, file and URL (scripts/update-sources.sh moves the lock).
+#
+# Unpacking: with the .dsc in the lock, dpkg-source (Debian's patches applied); without it (the archive served here
+# lacks some), the orig tarball and the Debian tarball by hand, then debian/patches/series. Then ours,
+# patches/<pkg>/*.patch in name order. The tree lands in $CACHE/src/<pkg>_<version>-<hash of its lock rows and our
+# patches>/ only when every step succeeded; a failed step leaves no half-unpacked tree (nor a .part download).
+# ADVCOMPRESS_SOURCES_LOCK names another lock file (the failure tests use one).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-SUITES=${ADVCOMPRESS_SUITES:-trixie bookworm}
+LOCK=${ADVCOMPRESS_SOURCES_LOCK:-$ROOT/scripts/sources.lock}
 
-# ensure_deb_src: deb-src entries for every suite in $SUITES, with the URIs of the machine's Debian entry.
-ensure_deb_src() {
-  local targets missing=() s uris
-  targets=$(apt-get indextargets --no-release-info --format '$(IDENTIFIER) $(RELEASE)' 2>/dev/null || true)
-  for s in $SUITES; do grep -qx "Sources $s" <<<"$targets" || missing+=("$s"); done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  uris=$(grep -sv '^[[:space:]]*#' /etc/apt/sources.list.d/debian.sources \
-         | sed -n 's/^URIs:[[:space:]]*//p' | grep -v -- '-security' | head -1 || true)
-  [ -n "$uris" ] || uris=$(awk '$1 == "deb" && !/security/ { for (i = 2; i <= NF; i++)
-                              if ($i ~ "^[a-z+]+://") { print $i; exit } }' /etc/apt/sources.list 2>/dev/null || true)
-  [ -n "$uris" ] || die "no Debian archive URIs found in /etc/apt/sources.list(.d)"
-  for s in "${missing[@]}"; do
-    printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: %s\n' \
-      "$uris" "$s" /usr/share/keyrings/debian-archive-keyring.gpg \
-      | as_root tee "/etc/apt/sources.list.d/advcompress-$s-src.sources" >/dev/null
-    log "added deb-src for $s ($uris)"
-  done
-  as_root "${APT[@]}" update >/dev/null
+# archive_uri: sets ARCHIVE_URI to the Debian archive's base URI (ending with /), from the machine's apt configuration.
+archive_uri() {
+  [ -z "${ARCHIVE_URI:-}" ] || return 0
+  if [ -n "${ADVCOMPRESS_DEBIAN_ARCHIVE:-}" ]; then ARCHIVE_URI="${ADVCOMPRESS_DEBIAN_ARCHIVE%/}/"; return 0; fi
+  local uris
+  uris=$(apt-get indextargets --format '$(REPO_URI)' 2>/dev/null || true)
+  uris=$(grep -v -- '-security' <<<"$uris" | grep -m1 '://' || true)
+  [ -n "$uris" ] || die "no Debian archive in the apt configuration (apt-get indextargets lists none); set ADVCOMPRESS_DEBIAN_ARCHIVE"
+  ARCHIVE_URI="${uris%/}/"
 }
 
-# srcver PKG SUITE: the version of source package PKG in SUITE ('' when none).
-srcver() { apt-cache madison "$1" | awk -F' *[|] *' -v s=" $2/main Sources" '!v && index($3, s) {v = $2} END {print v}'; }
+# urlencode_path PATH: the characters of Debian file names that URLs escape (+ ~ %), as apt writes them.
+urlencode_path() { local p=${1//%/%25}; p=${p//+/%2b}; p=${p//\~/%7e}; printf '%s\n' "$p"; }
 
-# download PKG VER [REGEX]: fetch every file of PKG=VER (or those whose names match REGEX) into $CACHE/dl; prints the
-# names of the files that arrived.
-download() {
-  local pkg=$1 ver=$2 only=${3:-.} uri file size hash
-  mkdir -p "$CACHE/dl" "$CACHE/dl/.empty"
-  # (--print-uris leaves out files already in the current directory: ask from an empty one)
-  (cd "$CACHE/dl/.empty" && apt-get source -qq --print-uris "$pkg=$ver") | grep "^'" | while read -r uri file size hash; do
+# lock_rows PKG: sets LOCK_ROWS (its rows of the lock, "file size sha256 dir" per line) and LOCK_VERSION; dies when
+# the lock has none or more than one version of PKG.
+lock_rows() {
+  local pkg=$1
+  [ -f "$LOCK" ] || die "no lock file $LOCK"
+  LOCK_ROWS=$(awk -F'\t' -v p="$pkg" '!/^#/ && $1 == p { print $3 "\t" $4 "\t" $5 "\t" $6 }' "$LOCK")
+  LOCK_VERSION=$(awk -F'\t' -v p="$pkg" '!/^#/ && $1 == p { print $2 }' "$LOCK" | sort -u)
+  [ -n "$LOCK_ROWS" ] || die "$pkg is not in $LOCK (scripts/update-sources.sh $pkg adds it)"
+  [ "$(wc -l <<<"$LOCK_VERSION")" = 1 ] || die "$LOCK names more than one version of $pkg"
+}
+
+# not_served PKG VERSION FILE URL WHY: the message for a locked file that cannot be had, then exit 1.
+not_served() {
+  die "$1 $2: $3 cannot be had from $4 ($5). The archive no longer serves it (or serves other bytes): run" \
+      "'bash scripts/update-sources.sh $1' to move scripts/sources.lock to a served version, then run the tests."
+}
+
+# fetch_file PKG VERSION FILE SIZE SHA256 DIR: $CACHE/dl/FILE, downloaded unless a verified copy is there.
+fetch_file() {
+  local pkg=$1 ver=$2 file=$3 size=$4 sha=$5 dir=$6 url out
+  local dest="$CACHE/dl/$file"
+  mkdir -p "$CACHE/dl"
+  # (a copy verified before carries its hash beside it; a copy of other bytes is fetched again)
+  if [ -f "$dest" ] && [ "$(cat "$dest.sha256" 2>/dev/null)" = "$sha" ] && [ "$(stat -c %s "$dest")" = "$size" ]; then
+    return 0
+  fi
+  rm -f "$dest" "$dest.sha256" "$dest.part"
+  archive_uri; url="$ARCHIVE_URI$(urlencode_path "$dir/$file")"
+  log "$pkg $ver: downloading $file ($size bytes)"
+  TMP_PATHS+=("$dest.part")
+  if ! out=$(/usr/lib/apt/apt-helper -q download-file "$url" "$dest.part" "SHA256:$sha" 2>&1); then
+    rm -f "$dest.part"
+    not_served "$pkg" "$ver" "$file" "$url" "$(tr '\n' ' ' <<<"$out" | sed 's/ *$//' | cut -c1-300)"
+  fi
+  [ "$(stat -c %s "$dest.part")" = "$size" ] || { rm -f "$dest.part"; not_served "$pkg" "$ver" "$file" "$url" "size differs from the lock"; }
+  mv "$dest.part" "$dest"; printf '%s\n' "$sha" > "$dest.sha256"
+}
+
+# fetch_files PKG [REGEX]: every locked file of PKG (or those whose names match REGEX) into $CACHE/dl; sets
+# FILES (their names, one per line).
+fetch_files() {
+  local pkg=$1 only=${2:-.} file size sha dir
+  lock_rows "$pkg"
+  FILES=''
+  while IFS=$'\t' read -r file size sha dir; do
     grep -qE -- "$only" <<<"$file" || continue
-    uri=${uri//\'/}
-    if [ ! -s "$CACHE/dl/$file" ]; then
-      /usr/lib/apt/apt-helper -q download-file "$uri" "$CACHE/dl/$file.part" "$hash" >/dev/null 2>&1 \
-        && mv "$CACHE/dl/$file.part" "$CACHE/dl/$file" || { rm -f "$CACHE/dl/$file.part"; continue; }
-    fi
-    echo "$file"
-  done
+    fetch_file "$pkg" "$LOCK_VERSION" "$file" "$size" "$sha" "$dir"
+    FILES+="$file"$'\n'
+  done <<<"$LOCK_ROWS"
+  FILES=${FILES%$'\n'}
 }
 
 # apply_series DIR: apply debian/patches/series by hand (for trees unpacked without dpkg-source).
@@ -60,73 +92,102 @@ apply_series() {
   while read -r line; do
     line=${line%%#*}; [ -n "${line// }" ] || continue
     p=${line%% *}; opt=-p1; [ "$p" != "$line" ] && opt=${line#* }
-    patch -d "$dir" $opt -s -N < "$dir/debian/patches/$p" || die "debian patch $p does not apply in $dir"
+    patch -d "$dir" $opt -s -N < "$dir/debian/patches/$p" >/dev/null || die "Debian's patch $p does not apply in $dir"
   done < "$dir/debian/patches/series"
 }
 
-# fetch_source PKG: prints "PKG VERSION SUITE DIR" for an unpacked, patched tree.
+# our_patches PKG: sets OURS (patches/<pkg>/*.patch, name order) and OURS_HASH.
+our_patches() {
+  OURS=()
+  local p; for p in "$ROOT/patches/$1/"*.patch; do [ -f "$p" ] && OURS+=("$p"); done
+  OURS_HASH=$(cat "${OURS[@]}" /dev/null | sha256sum | cut -c1-8)
+}
+
+# fetch_source PKG: sets SRC_DIR and SRC_VERSION to PKG's unpacked, patched tree of the locked version.
 fetch_source() {
-  local pkg=$1 suite ver files dir ours hash dsc orig deb
-  ours=$(ls "$ROOT/patches/$pkg/"*.patch 2>/dev/null || true)
-  hash=$(cat $ours /dev/null | sha256sum | cut -c1-8)
-  for suite in $SUITES; do
-    ver=$(srcver "$pkg" "$suite"); [ -n "$ver" ] || continue
-    dir="$CACHE/src/${pkg}_${ver#*:}-$hash"   # (no epoch: a "%" or ":" in a path upsets emcc)
-    if [ -f "$dir/.advcompress-unpacked" ]; then echo "$pkg $ver $suite $dir"; return 0; fi
-    files=$(download "$pkg" "$ver")
-    dsc=$(grep '\.dsc$' <<<"$files" || true)
-    orig=$(grep -E '\.orig\.tar\.|^[^_]+_[^-]+\.tar\.' <<<"$files" | head -1 || true)
-    deb=$(grep -E '\.debian\.tar\.' <<<"$files" || true)
-    rm -rf "$dir" "$dir.tmp"
-    if [ -n "$dsc" ] && dpkg-source --no-check -x "$CACHE/dl/$dsc" "$dir.tmp" >"$CACHE/dl/$pkg.unpack.log" 2>&1; then
-      :
-    elif [ -n "$orig" ]; then
-      log "$pkg $ver ($suite): no usable .dsc, unpacking ${orig}${deb:+ + $deb} by hand"
-      rm -rf "$dir.tmp"; mkdir -p "$dir.tmp"
-      tar -xf "$CACHE/dl/$orig" -C "$dir.tmp" --strip-components=1
-      [ -n "$deb" ] && tar -xf "$CACHE/dl/$deb" -C "$dir.tmp"
-      apply_series "$dir.tmp"
-    else
-      log "$pkg $ver ($suite): sources not served here, trying the next suite"; continue
-    fi
-    for p in $ours; do patch -d "$dir.tmp" -p1 -s -N < "$p" || die "our patch $p does not apply to $pkg $ver"; done
-    touch "$dir.tmp/.advcompress-unpacked"; mv "$dir.tmp" "$dir"
-    log "$pkg $ver ($suite) -> $dir"
-    echo "$pkg $ver $suite $dir"; return 0
+  local pkg=$1 dir dsc orig deb p key
+  lock_rows "$pkg"
+  our_patches "$pkg"
+  key=$(printf '%s\n' "$LOCK_ROWS" | sha256sum | cut -c1-8)
+  dir="$CACHE/src/${pkg}_${LOCK_VERSION#*:}-$key$OURS_HASH"   # (no epoch: a ":" in a path upsets emcc)
+  SRC_VERSION=$LOCK_VERSION SRC_DIR=$dir
+  [ -f "$dir/.advcompress-unpacked" ] && return 0
+  fetch_files "$pkg"
+  dsc=$(grep '\.dsc$' <<<"$FILES" || true)
+  orig=$(grep -E '\.orig\.tar\.[a-z0-9]+$' <<<"$FILES" | head -1 || true)
+  deb=$(grep -E '\.debian\.tar\.[a-z0-9]+$' <<<"$FILES" || true)
+  rm -rf "$dir" "$dir.tmp"; mkdir -p "$CACHE/src"
+  TMP_PATHS+=("$dir.tmp")
+  if [ -n "$dsc" ]; then
+    run_logged "$CACHE/src/$pkg.unpack.log" dpkg-source --no-check -x "$CACHE/dl/$dsc" "$dir.tmp"
+  else
+    [ -n "$orig" ] || die "$pkg $LOCK_VERSION: the lock has neither a .dsc nor an orig tarball"
+    log "$pkg $LOCK_VERSION: unpacking $orig${deb:+ + $deb} (no .dsc in the lock)"
+    mkdir -p "$dir.tmp"
+    tar -xf "$CACHE/dl/$orig" -C "$dir.tmp" --strip-components=1 || die "$pkg: cannot unpack $orig"
+    if [ -n "$deb" ]; then tar -xf "$CACHE/dl/$deb" -C "$dir.tmp" || die "$pkg: cannot unpack $deb"; fi
+    apply_series "$dir.tmp"
+  fi
+  for p in "${OURS[@]}"; do
+    patch -d "$dir.tmp" -p1 -s -N < "$p" >/dev/null || die "our patch $p does not apply to $pkg $LOCK_VERSION"
   done
-  die "no source of $pkg could be fetched from: $SUITES"
+  touch "$dir.tmp/.advcompress-unpacked"; mv "$dir.tmp" "$dir"
+  log "$pkg $LOCK_VERSION -> $dir"
 }
 
 # fetch_source_paths PKG PATTERN...: for a package too large to unpack whole when a few of its directories are all
-# we want (firefox-esr: 680 MB of xz, ~4 GB unpacked, for its test images): only the members of the orig tarball
-# matching the tar wildcards PATTERN (relative to its top directory) are extracted, without Debian's patches (data
-# files), into $CACHE/src/<pkg>_<version>-partial-<hash of the patterns>/. Prints "PKG VERSION SUITE DIR".
+# we want (firefox-esr: 680 MB of xz, ~4 GB unpacked, for its test images): only the members of the locked orig
+# tarball matching the tar wildcards PATTERN (relative to its top directory) are extracted, without Debian's patches
+# (data files), into $CACHE/src/<pkg>_<version>-partial-<hash>/. Sets SRC_DIR and SRC_VERSION.
 fetch_source_paths() {
-  local pkg=$1 suite ver orig dir hash p; shift
+  local pkg=$1 orig dir key p; shift
   local patterns=()
   for p in "$@"; do patterns+=("*/$p"); done
-  hash=$(printf '%s\n' "$@" | sha256sum | cut -c1-8)
-  # (every version a suite lists, newest first: bookworm lists firefox-esr 115 before 140)
-  while read -r suite ver; do
-    dir="$CACHE/src/${pkg}_${ver#*:}-partial-$hash"
-    if [ -f "$dir/.advcompress-unpacked" ]; then echo "$pkg $ver $suite $dir"; return 0; fi
-    orig=$(download "$pkg" "$ver" '\.orig\.tar\.' </dev/null | head -1)
-    if [ -z "$orig" ]; then log "$pkg $ver ($suite): sources not served here, trying the next"; continue; fi
-    log "$pkg $ver ($suite): extracting $* from $orig"
-    rm -rf "$dir" "$dir.tmp"; mkdir -p "$dir.tmp"
-    tar -xf "$CACHE/dl/$orig" -C "$dir.tmp" --strip-components=1 --wildcards "${patterns[@]}" \
-      || die "$pkg: could not extract $* from $orig"
-    touch "$dir.tmp/.advcompress-unpacked"; mv "$dir.tmp" "$dir"
-    echo "$pkg $ver $suite $dir"; return 0
-  done < <(for suite in $SUITES; do
-             apt-cache madison "$pkg" | awk -F' *[|] *' -v s=" $suite/main Sources" -v t="$suite" \
-               'index($3, s) { print t, $2 }' | sort -k2,2rV
-           done)
-  die "no source of $pkg could be fetched from: $SUITES"
+  lock_rows "$pkg"
+  key=$( { printf '%s\n' "$LOCK_ROWS"; printf '%s\n' "$@"; } | sha256sum | cut -c1-8)
+  dir="$CACHE/src/${pkg}_${LOCK_VERSION#*:}-partial-$key"
+  SRC_VERSION=$LOCK_VERSION SRC_DIR=$dir
+  [ -f "$dir/.advcompress-unpacked" ] && return 0
+  fetch_files "$pkg" '\.orig\.tar\.[a-z0-9]+$'
+  orig=$(head -1 <<<"$FILES")
+  [ -n "$orig" ] || die "$pkg $LOCK_VERSION: the lock has no orig tarball"
+  log "$pkg $LOCK_VERSION: extracting $* from $orig"
+  rm -rf "$dir" "$dir.tmp"; mkdir -p "$dir.tmp"
+  TMP_PATHS+=("$dir.tmp")
+  tar -xf "$CACHE/dl/$orig" -C "$dir.tmp" --strip-components=1 --wildcards "${patterns[@]}" \
+    || die "$pkg: could not extract $* from $orig"
+  touch "$dir.tmp/.advcompress-unpacked"; mv "$dir.tmp" "$dir"
+}
+
+# check_served [PKG...]: one HEAD request per locked file (of the PKGs, default all), in parallel: every file must
+# answer 200 with the locked size. Dies with the not_served message for the first one that does not.
+check_served() {
+  local base rows bad
+  archive_uri; base=$ARCHIVE_URI
+  command -v curl >/dev/null || die "curl is needed to check the lock (apt-get install curl)"
+  rows=$(awk -F'\t' -v want=" $* " '!/^#/ && NF >= 6 && (want == "  " || index(want, " " $1 " ")) {
+           print $1 "\t" $2 "\t" $3 "\t" $4 "\t" $6 }' "$LOCK")
+  [ -n "$rows" ] || die "no rows in $LOCK${*:+ for $*}"
+  # (each line: pkg ver file size url status length)
+  bad=$(while IFS=$'\t' read -r pkg ver file size dir; do
+          printf '%s\t%s\t%s\t%s\t%s\n' "$pkg" "$ver" "$file" "$size" "$base$(urlencode_path "$dir/$file")"
+        done <<<"$rows" \
+        | xargs -d '\n' -P 8 -I{} bash -c 'IFS=$'"'\t'"' read -r p v f s u <<<"$1"
+            h=$(curl -sI --max-time 30 --retry 2 -o /dev/null -w "%{http_code} %header{content-length}" "$u" 2>/dev/null) || true
+            printf "%s\t%s\t%s\t%s\t%s\t%s\n" "$p" "$v" "$f" "$s" "$u" "${h:-000}"' _ {} \
+        | awk -F'\t' '{ split($6, h, " "); if (h[1] != 200) print $0 "\tHTTP " h[1]
+                        else if (h[2] != "" && h[2] != $4) print $0 "\tsize " h[2] " where the lock says " $4 }')
+  if [ -n "$bad" ]; then
+    local n; n=$(wc -l <<<"$bad")
+    while IFS=$'\t' read -r pkg ver file size url _ why; do log "not served: $pkg $ver $file ($why): $url"; done <<<"$bad"
+    IFS=$'\t' read -r pkg ver file size url _ why <<<"$(head -1 <<<"$bad")"
+    not_served "$pkg" "$ver" "$file ($n locked file(s) in all)" "$url" "$why"
+  fi
+  log "all $(wc -l <<<"$rows") locked files are served by $base"
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-  [ $# -gt 0 ] || { sed -n '2,3s/^# //p' "$0"; exit 2; }
-  ensure_deb_src
-  for p in "$@"; do fetch_source "$p"; done
+  [ $# -gt 0 ] || { sed -n '2,4s/^# //p' "$0"; exit 2; }
+  if [ "$1" = --check ]; then shift; check_served "$@"; exit 0; fi
+  for p in "$@"; do fetch_source "$p"; echo "$p $SRC_VERSION $SRC_DIR"; done
 fi

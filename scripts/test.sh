@@ -18,9 +18,9 @@ log "native C++ tests (ASan + UBSan)"
 b="$ROOT/build/native"
 source "$ROOT/scripts/fetch-sources.sh"
 # The Debian sources the native build compiles or includes (patched as for the wasm build: libpng with APNG).
-STB_DIR=$(fetch_source libstb | cut -d' ' -f4)
-PNG_DIR=$(fetch_source libpng1.6 | cut -d' ' -f4)
-NETSURF_DIR=$(fetch_source netsurf | cut -d' ' -f4)
+fetch_source libstb; STB_DIR=$SRC_DIR
+fetch_source libpng1.6; PNG_DIR=$SRC_DIR
+fetch_source netsurf; NETSURF_DIR=$SRC_DIR
 SOURCE_DIRS=(-DADVCOMPRESS_STB_DIR="$STB_DIR" -DADVCOMPRESS_LIBPNG_DIR="$PNG_DIR"
              -DADVCOMPRESS_NSBMP_DIR="$NETSURF_DIR/libnsbmp")
 run_logged "$b.configure.log" cmake -S "$ROOT" -B "$b" -G Ninja \
