@@ -13,7 +13,8 @@
 # How:
 #  - Native builds (scripts/build-native-heif.sh): gcc -O3 x265 with its nasm assembly, multilib 8+10-bit in one
 #    libx265 (heif-enc -b 10 goes through x265_api_get(10)), libde265, libheif with heif-enc/heif-dec, in
-#    $CACHE/native/prefix. SSIMULACRA2 from /work/shared/tools/build-ssimulacra2.sh (/usr/local/bin/ssimulacra2).
+#    $CACHE/native/prefix. SSIMULACRA2 from scripts/build-ssimulacra2.sh (libjxl's tool, $CACHE/tools/ssimulacra2;
+#    BENCH_SSIMULACRA2=PATH uses another build of it).
 #  - Photos: real photographs from Debian's mate-backgrounds, decoded once (auto-oriented, metadata stripped, 8-bit)
 #    to a PNG reference (and a PPM for cjpeg).
 #  - Search: on the integer quality (libheif 0-100, which libheif maps to x265 crf = (100 - q) / 2; cjpeg -quality
@@ -44,10 +45,10 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$HERE/common.sh"
 source "$HERE/build-native-heif.sh"   # (also sources fetch-sources.sh)
+source "$HERE/build-ssimulacra2.sh"
 
 TARGET=${BENCH_TARGET:-80}
 BENCH=$CACHE/bench
-SSIM2=${SSIMULACRA2:-/usr/local/bin/ssimulacra2}
 MATE=/usr/share/backgrounds/mate
 DEFAULT_PHOTOS="$MATE/nature/Storm.jpg $MATE/nature/Dune.jpg $MATE/nature/Wood.jpg $MATE/nature/Blinds.jpg $MATE/abstract/Elephants.jpg"
 BASELINE=slow+ssim   # the configuration times are compared with (libheif's default)
@@ -74,10 +75,8 @@ setup_tools() {
   build_native_heif
   HEIF_ENC=$NATIVE_PREFIX/bin/heif-enc
   HEIF_DEC=$NATIVE_PREFIX/bin/heif-dec
-  if [ ! -x "$SSIM2" ]; then
-    log "building SSIMULACRA2 into $SSIM2"
-    SSIM2_JOBS=$(( JOBS < 2 ? JOBS : 2 )) as_root nice -n 19 bash /work/shared/tools/build-ssimulacra2.sh "$SSIM2"
-  fi
+  if [ -n "${BENCH_SSIMULACRA2:-}" ]; then SSIM2=$BENCH_SSIMULACRA2; else build_ssimulacra2; SSIM2=$SSIMULACRA2; fi
+  [ -x "$SSIM2" ] || die "no SSIMULACRA2 at $SSIM2"
   # Probes are valid only for these exact tools.
   TOOLS="$(cat "$NATIVE_PREFIX/.stamp") | $(dpkg-query -W -f='${Package} ${Version}' libjpeg-turbo-progs) | $(sha256sum "$SSIM2" | cut -c1-12)"
   TOOLS_KEY=$(sha256sum <<<"$TOOLS" | cut -c1-12)

@@ -50,9 +50,10 @@ echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for photo in "$P12" "$P2"; do
   mp=$(identify -format '%w %h' "$photo" | awk '{ printf "%.1f", $1 * $2 / 1e6 }')
   for fmt in heic avif webp; do
-    read -r nb nms < <(native "$fmt" "$photo")
-    read -r bb bms < <(wasm "$fmt" "$photo" baseline)
-    read -r sb sms < <(wasm "$fmt" "$photo" simd)
+    # (assignments, not `read < <(…)`: a failed run must stop the script, not print a row of blanks)
+    n_out=$(native "$fmt" "$photo"); read -r nb nms <<<"$n_out"
+    b_out=$(wasm "$fmt" "$photo" baseline); read -r bb bms <<<"$b_out"
+    s_out=$(wasm "$fmt" "$photo" simd); read -r sb sms <<<"$s_out"
     [ "$bb" = "$sb" ] || log "note: $fmt baseline and simd bytes differ ($bb vs $sb)"
     awk -v p="$(basename "$photo") ($mp MP)" -v f="$fmt" -v nb="$nb" -v n="$nms" -v bb="$bb" -v b="$bms" -v s="$sms" \
       'BEGIN { printf "| %s | %s | %d | %.2f | %d | %.2f | %.2f | %.2f× | %.2f× | %.2f× |\n", p, f, nb, n/1000, bb, b/1000, s/1000, b/n, s/n, b/s }'

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Usage: scripts/setup.sh [--no-run]
 # The quick start's first command, for a fresh Debian bookworm machine (as root, or a user with sudo):
-# installs what is missing (apt packages incl. Emscripten, npm packages), builds the codecs
-# from the Debian sources pinned in scripts/sources.lock (cached in ~/.cache/advcompress), the wasm modules and the npm package, then runs the CLI's
-# no-argument conversion of a real photograph (from the Debian package mate-backgrounds) to HEIC, AVIF and WebP.
-# Idempotent: a second run installs and rebuilds nothing. --no-run stops before the conversion (scripts/test.sh).
+# installs what is missing (apt packages incl. Emscripten, npm packages), builds the codecs from the Debian sources
+# pinned in scripts/sources.lock (cached in ~/.cache/advcompress), the wasm modules and the npm package, then runs
+# the CLI's no-argument conversion of a real photograph (from the Debian package mate-backgrounds) to HEIC, AVIF and WebP.
+# Idempotent, also after an interrupted run (every step writes its stamp or moves its result into place last):
+# a second run installs and rebuilds nothing. --no-run stops before the conversion (scripts/test.sh).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -27,9 +28,11 @@ for f in /etc/apt/sources.list.d/advcompress-*-src.sources; do
 done
 
 cd "$ROOT"
-if [ ! -d node_modules/typescript ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# (a stamp written after npm ci succeeded, so an interrupted install is redone, not taken for a finished one)
+if [ "$(cat node_modules/.advcompress-lock 2>/dev/null)" != "$(sha256sum < package-lock.json)" ]; then
   log "npm ci"
   npm ci --no-audit --no-fund --loglevel=error
+  sha256sum < package-lock.json > node_modules/.advcompress-lock
 fi
 bash scripts/build.sh
 

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Usage: scripts/test.sh
 # The quick start's second command: sets up what is missing (scripts/setup.sh --no-run), then runs every test:
+#  0. the pinned sources (tests/scripts): every file of scripts/sources.lock still served (HEAD requests), a fetch
+#     of a file that cannot be had stops at once with a clear message and leaves nothing half-made, the build's
+#     manifests list exactly the locked versions,
 #  1. native C++ tests (GoogleTest + ctest) under AddressSanitizer/UBSan,
 #  2. after the fixtures are fetched: the rule parser and probe()/decode_frames() fuzzed by libFuzzer for
 #     ADVCOMPRESS_FUZZ_SECONDS each (default 40), the latter seeded with every fixture file,
@@ -13,6 +16,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 export NODE_PATH=/usr/share/nodejs
 
 bash "$ROOT/scripts/setup.sh" --no-run
+
+log "pinned sources (scripts/sources.lock: still served, failures stop cleanly, manifests match)"
+(cd "$ROOT" && node --test --test-concurrency=1 tests/scripts/)
 
 log "native C++ tests (ASan + UBSan)"
 b="$ROOT/build/native"
