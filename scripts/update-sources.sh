@@ -93,7 +93,7 @@ for arg in "$@"; do
     n=$((n + 1))
   done
   grep -qP "^\Q$pkg\E\t.*\.orig\.tar\.[a-z0-9]+\t" "$new_rows" || die "$pkg $ver: its orig tarball is not served"
-  log "$pkg: ${old:-(new)} -> $ver ($n files)"
+  if [ "$old" = "$ver" ]; then log "$pkg: $ver unchanged ($n files)"; else log "$pkg: ${old:-(not locked)} -> $ver ($n files)"; fi
 done
 
 # rewrite: each package's new rows where its old ones were (new packages at the end), comments kept
