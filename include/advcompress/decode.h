@@ -74,6 +74,20 @@ Result<Image> decode(const uint8_t* data, size_t size, const DecodeOptions& opti
 /// checked against `limits.max_pixels` by probe() before decoding.
 Result<Frames> decode_frames(const uint8_t* data, size_t size, const DecodeOptions& options = DecodeOptions{});
 
+/// An output size planned from the header sizes alone (pixels).
+struct PlannedSize {
+  uint32_t width = 0;
+  uint32_t height = 0;
+};
+
+/// The size convert() will encode for a `width` x `height` source (pixels, as stored: before the EXIF
+/// `orientation` 1-8, which swaps the sides for 5-8 when options.auto_orient), after every step of
+/// `options.resize`, from the sizes alone: no pixel is decoded or allocated. What convert() checks right after
+/// probing, so that an impossible output costs no decoding whatever the input format (the HEIF/AVIF/WebP modules
+/// decode too, and only the decode module plans). Errors: INVALID_OPTION (a resize step), OUTPUT_TOO_LARGE when a
+/// step or the final image has a side above `options.limits.max_output_side` (check_output_side).
+Result<PlannedSize> plan_output(uint32_t width, uint32_t height, uint8_t orientation, const DecodeOptions& options);
+
 /// What decode() does after decoding, for images decoded elsewhere (HEIF/AVIF/WebP in their modules): rotates/flips
 /// per `orientation` (1–8, when options.auto_orient) and resets the EXIF tag to 1, then applies options.resize.
 /// Errors: OUTPUT_TOO_LARGE (plan_resize), OUT_OF_MEMORY.

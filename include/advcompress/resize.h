@@ -79,6 +79,11 @@ Status validate_resize(const ResizeSpec& spec);
 Result<ResizePlan> plan_resize(const ResizeSpec& spec, uint32_t src_width, uint32_t src_height,
                                const Limits& limits = Limits{});
 
+/// Checks an output size against `limits.max_output_side` (pixels, each side; Tencent CI's 9,999 px output
+/// restriction by default): OUTPUT_TOO_LARGE naming the size and the limit. The one check every path uses: the
+/// planner (plan_output, before decoding) and every encoder (check_encode_input, for pixels handed in directly).
+Status check_output_side(uint32_t width, uint32_t height, const Limits& limits);
+
 /// Resamples `image` per `plan` (stb_image_resize2's Mitchell filter for downscaling, Catmull-Rom for
 /// upscaling, alpha-weighted; 8- and 16-bit; metadata kept). Errors: INVALID_OPTION for a plan that does not
 /// fit the image, OUT_OF_MEMORY. Defined in the decode module (wasm/src/resize.cpp).

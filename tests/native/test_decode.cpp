@@ -1413,5 +1413,41 @@ TEST(DecodeJpeg, RealPhoto) {
   EXPECT_GT(hi - lo, 64);
 }
 
+// plan_output(): the size convert() encodes, from the header sizes alone, with the output limit checked there.
+TEST(PlanOutput, OrientationStepsAndTheOutputLimit) {
+  DecodeOptions o;
+  auto r = plan_output(12000, 9000, 1, o);  // a 108 MP photo, no resize: refused before any decoding
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kOutputTooLarge);
+  EXPECT_NE(r.error().message.find("12000x9000"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("9999"), std::string::npos) << r.error().message;
+
+  ResizeSpec fit;  // maxWidth/maxHeight 4096: fits inside, aspect kept
+  fit.width = 4096;
+  fit.height = 4096;
+  fit.only_shrink = true;
+  o.resize = {fit};
+  r = plan_output(12000, 9000, 1, o);
+  ASSERT_OK(r);
+  EXPECT_EQ(r.value().width, 4096u);
+  EXPECT_EQ(r.value().height, 3072u);
+
+  // EXIF orientation 6 (rotate 90°) swaps the sides first; without auto-orientation it does not
+  o.resize.clear();
+  o.limits.max_output_side = 1500;
+  r = plan_output(1920, 1280, 6, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("1280x1920"), std::string::npos) << r.error().message;
+  o.limits.max_output_side = 2000;
+  r = plan_output(1920, 1280, 6, o);
+  ASSERT_OK(r);
+  EXPECT_EQ(r.value().width, 1280u);
+  EXPECT_EQ(r.value().height, 1920u);
+  o.auto_orient = false;
+  r = plan_output(1920, 1280, 6, o);
+  ASSERT_OK(r);
+  EXPECT_EQ(r.value().width, 1920u);
+}
+
 }  // namespace
 }  // namespace advcompress

@@ -167,6 +167,27 @@ val decode_entry(val bytes, val options) {
   return Out(r.value());
 }
 
+/// planOutput(size: {width, height, orientation?: 1-8}, options?: {autoOrient?, resize?, limits?})
+///   -> {width, height} (pixels) | {error}: the size convert() will encode, from the header sizes alone
+///   (advcompress::plan_output): OUTPUT_TOO_LARGE / INVALID_OPTION before anything is decoded.
+val plan_output(val size, val options) {
+  Reader rd;
+  const advcompress::DecodeOptions o = read_decode_options(rd, options);
+  const int width = rd.integer(size, "width", 0), height = rd.integer(size, "height", 0);
+  const int orientation = rd.integer(size, "orientation", 1);
+  if (rd.error) return error_value(*rd.error);
+  if (width <= 0 || height <= 0)
+    return error_value(advcompress::fail(advcompress::ErrorCode::kInvalidOption,
+                                         "planOutput: Expected a positive width and height (pixels)"));
+  auto r = advcompress::plan_output(uint32_t(width), uint32_t(height),
+                                    uint8_t(orientation >= 1 && orientation <= 8 ? orientation : 1), o);
+  if (!r) return error_value(r.error());
+  val v = val::object();
+  v.set("width", r.value().width);
+  v.set("height", r.value().height);
+  return v;
+}
+
 /// transform(pixels: Uint8Array, info: PixelInfo, options?: {orientation?: 1-8, autoOrient?, resize?, limits?})
 ///   -> pixels | {error}: what decode() does after decoding, on pixels decoded elsewhere (HEIF/AVIF/WebP inputs
 ///   come from the HEIC/AVIF/WebP modules): EXIF `orientation` applied and reset, then the resize steps.
@@ -186,6 +207,7 @@ val transform(val pixels, val info, val options) {
 
 EMSCRIPTEN_BINDINGS(advcompress_decode) {
   function("transform", &transform);
+  function("planOutput", &plan_output);
   function("probe", &probe);
   function("decode", &decode_entry<advcompress::Image, advcompress::decode, advcompress::bind::image_value>);
   function("decodeFrames",

@@ -1098,6 +1098,16 @@ Result<std::vector<ResizePlan>> plan_steps(uint32_t w, uint32_t h, const DecodeO
 
 }  // namespace
 
+Result<PlannedSize> plan_output(uint32_t width, uint32_t height, uint8_t orientation, const DecodeOptions& options) {
+  const bool swap = options.auto_orient && orientation >= 5 && orientation <= 8;
+  PlannedSize out{swap ? height : width, swap ? width : height};
+  Result<std::vector<ResizePlan>> plans = plan_steps(out.width, out.height, options);
+  if (!plans) return plans.error();
+  if (!plans.value().empty()) out = {plans.value().back().out_width, plans.value().back().out_height};
+  if (auto s = check_output_side(out.width, out.height, options.limits); !s) return s.error();
+  return out;
+}
+
 Status orient_and_resize(Image& im, uint8_t orientation, const DecodeOptions& options) try {
   if (options.auto_orient) {
     if (orientation >= 2 && orientation <= 8) {

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "advcompress/encode.h"
+#include "advcompress/resize.h"
 
 namespace advcompress {
 
@@ -22,13 +23,7 @@ Status check_encode_input(const Image& image, const EncodeOptions& options, cons
                                                " bytes; " + std::to_string(image.width) + "x" +
                                                std::to_string(image.height) + " needs " +
                                                std::to_string(image.row_bytes() * image.height));
-  const uint32_t side = image.width > image.height ? image.width : image.height;
-  if (side > limits.max_output_side)
-    return fail(ErrorCode::kOutputTooLarge,
-                "output would be " + std::to_string(image.width) + "x" + std::to_string(image.height) +
-                    " px; each side must be at most " + std::to_string(limits.max_output_side) +
-                    " px (the seeds' output limit; scale the image down first)");
-  return Ok{};
+  return check_output_side(image.width, image.height, limits);
 }
 
 }  // namespace advcompress

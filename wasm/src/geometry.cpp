@@ -15,7 +15,22 @@ Error bad(const std::string& what) { return fail(ErrorCode::kInvalidOption, "res
 // Largest side we plan at all (beyond it offsets would not fit int32); the output limit is checked separately.
 constexpr double kMaxPlanSide = 1 << 30;
 
+// The one OUTPUT_TOO_LARGE message (sizes in pixels, clamped for the absurd ones a scale step can ask for).
+Error output_too_large(double width, double height, const Limits& limits) {
+  return fail(ErrorCode::kOutputTooLarge,
+              "output would be " + std::to_string(uint64_t(std::min(width, 1e15))) + "x" +
+                  std::to_string(uint64_t(std::min(height, 1e15))) + " px; each side must be at most " +
+                  std::to_string(limits.max_output_side) +
+                  " px (limits.maxOutputSide, as Tencent CI's 9,999 px; scale the image down with maxWidth/maxHeight "
+                  "or a resize step)");
+}
+
 }  // namespace
+
+Status check_output_side(uint32_t width, uint32_t height, const Limits& limits) {
+  if (std::max(width, height) <= limits.max_output_side) return Ok{};
+  return output_too_large(width, height, limits);
+}
 
 Status validate_resize(const ResizeSpec& s) {
   if (s.mode == ResizeMode::kScale) {
@@ -94,12 +109,7 @@ Result<ResizePlan> plan_resize(const ResizeSpec& s, uint32_t src_w, uint32_t src
   }
   const double ow = boxed ? bw : sw, oh = boxed ? bh : sh;
   const double limit = std::min(double(limits.max_output_side), kMaxPlanSide);
-  if (std::max(ow, oh) > limit || std::max(sw, sh) > kMaxPlanSide) {
-    return fail(ErrorCode::kOutputTooLarge,
-                "output would be " + std::to_string(uint64_t(std::min(ow, 1e15))) + "x" +
-                    std::to_string(uint64_t(std::min(oh, 1e15))) + " px; each side must be at most " +
-                    std::to_string(limits.max_output_side) + " px (the seeds' output limit)");
-  }
+  if (std::max(ow, oh) > limit || std::max(sw, sh) > kMaxPlanSide) return output_too_large(ow, oh, limits);
   p.scaled_width = uint32_t(sw);
   p.scaled_height = uint32_t(sh);
   p.out_width = uint32_t(ow);
