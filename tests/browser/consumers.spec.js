@@ -112,6 +112,34 @@ for (const app of APPS) {
     expect(seen.wasm.some((u) => /heic|avif/.test(u))).toBe(false);
   });
 
+  test(`${app}: caller mistakes get typed errors and never jam the pool (one worker, then a real photo)`, async ({ page }) => {
+    await open(page, app, 4173);
+    const r = await page.evaluate(() => window.t.mistakesThenPhoto('/photos/Storm.jpg', { format: 'webp' }));
+    for (const [name, e] of Object.entries(r.mistakes)) {
+      expect(e.typed, `${name}: ${JSON.stringify(e)}`).toBe(true);
+      expect(e.code, `${name}: ${e.message}`).toBe('INVALID_OPTION');
+    }
+    expect(r.mistakes.null.message).toBe('Expected a File, Blob, ArrayBuffer, typed array, ImageData, ImageBitmap or canvas for input but received null');
+    expect(r.mistakes.string.message).toMatch(/received the string "not an image"$/);
+    expect(r.mistakes.number.message).toMatch(/received the number 12345$/);
+    expect(r.mistakes.detached.message).toMatch(/detached ArrayBuffer/);
+    expect(r.mistakes.unsendable.message).toMatch(/could not be sent to the worker/);
+    expect(r.workersAfterMistakes).toBe(0);  // the arguments were refused before a worker was even started
+    expect(r.workersAfterUnsendable).toBe(1);  // the worker that postMessage never reached is idle, not killed
+    expect(r.after.error, JSON.stringify(r.after.error)).toBeUndefined();
+    expect([r.after.format, r.after.width, r.after.height]).toEqual(['webp', 1920, 1280]);
+    expect(r.workersAfter).toBe(1);
+  });
+
+  test(`${app}: a worker whose wasm memory grew past recycleAboveBytes is ended after its job, and the pool goes on`, async ({ page }) => {
+    await open(page, app, 4173);
+    const r = await page.evaluate(() => window.t.recycling('/photos/Storm.jpg', { format: 'webp' }));
+    expect(r.always).toEqual({ afterFirst: 0, afterSecond: 0, recycled: 2, same: true });
+    expect(r.never).toEqual({ afterFirst: 1, afterSecond: 1, recycled: 0, same: true });
+    expect(r.default).toEqual({ afterFirst: 1, afterSecond: 1, recycled: 0, same: true });
+    expect(r.negative.code).toBe('INVALID_OPTION');
+  });
+
   test(`${app}: page inputs (ImageData, ImageBitmap, canvas) encode in workers`, async ({ page }) => {
     await open(page, app, 4173);
     const r = await page.evaluate(() => window.t.pageInputs('/photos/Storm.jpg'));

@@ -29,6 +29,43 @@ test('a GIF without any image is CORRUPT_INPUT naming GIF', () =>
 test('TPG is refused by name', () =>
   rejectsWith(convert(new TextEncoder().encode('TPG\x00' + 'x'.repeat(64))), 'UNSUPPORTED_FORMAT', /TPG/));
 
+// A JPEG that is all header: SOI, a baseline SOF0 of `w` x `h` with three components, a scan header with two bytes
+// of data, EOI. probe() reads it; decoding it fails (no quantisation or Huffman tables), so an answer other than
+// CORRUPT_INPUT was given before decoding.
+function jpegHeaderOnly(w, h) {
+  const sof = [0xff, 0xc0, 0, 17, 8, h >> 8, h & 255, w >> 8, w & 255, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1];
+  const sos = [0xff, 0xda, 0, 12, 3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0];
+  return new Uint8Array([0xff, 0xd8, ...sof, ...sos, 0, 0, 0xff, 0xd9]);
+}
+test('OUTPUT_TOO_LARGE comes from the header sizes, before decoding (12000 x 9000 JPEG, no maxWidth)', async () => {
+  const big = jpegHeaderOnly(12000, 9000);
+  await rejectsWith(convert(big, { format: 'webp' }), 'OUTPUT_TOO_LARGE', /12000x9000 px; each side must be at most 9999/);
+  // the same file with a resize that fits: now it is decoded, and only then found to be no real JPEG
+  await rejectsWith(convert(big, { format: 'webp', maxWidth: 4096 }), 'CORRUPT_INPUT');
+  // the limit applies to the planned output, not the source: a 1920 x 1280 photo resized to 640 px wide passes 1000
+  const r = await convert(photo, { format: 'webp', effort: 0, maxWidth: 640, limits: { maxOutputSide: 1000 } });
+  assert.deepEqual([r.width, r.height], [640, 427]);
+});
+
+test('a caller mistake for the input is INVALID_OPTION naming what was received', async () => {
+  await rejectsWith(convert(null), 'INVALID_OPTION', /^Expected a File, Blob, ArrayBuffer or typed array for input but received null$/);
+  await rejectsWith(convert(undefined), 'INVALID_OPTION', /received undefined$/);
+  await rejectsWith(convert('not an image'), 'INVALID_OPTION', /received the string "not an image"$/);
+  await rejectsWith(convert(12345), 'INVALID_OPTION', /received the number 12345$/);
+  await rejectsWith(probe({ bytes: photo }), 'INVALID_OPTION', /received \[object Object\]$/);
+  const gone = photo.slice().buffer;
+  structuredClone(gone, { transfer: [gone] });  // (as postMessage with a transfer list leaves it)
+  await rejectsWith(convert(gone), 'INVALID_OPTION', /detached ArrayBuffer/);
+});
+test('any typed array (or DataView) of the file bytes is read as the file', async () => {
+  const copy = photo.slice();
+  const asInt8 = new Int8Array(copy.buffer, copy.byteOffset, copy.byteLength);
+  const r = await probe(asInt8);
+  assert.deepEqual([r.format, r.width, r.height], ['jpeg', 1920, 1280]);
+  const r2 = await probe(new DataView(copy.buffer));
+  assert.deepEqual([r2.format, r2.width, r2.height], ['jpeg', 1920, 1280]);
+});
+
 test('option messages name the option, range and received value', async () => {
   await rejectsWith(convert(photo, { quality: 150 }), 'INVALID_OPTION', /^Expected integer between 0 and 100 for quality but received 150 of type number$/);
   await rejectsWith(convert(photo, { format: 'jpg' }), 'INVALID_OPTION', /format/);

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixturesDir } from './fixtures.js';
 import { psnr, run, tmp } from './helpers.js';
-import { decode, decodeFrames, AdvcompressError } from 'advcompress/heic';
+import { convert, decode, decodeFrames, AdvcompressError } from 'advcompress/heic';
 import { fixturesSkipReason, loadFixtures } from './fixtures.js';
 
 const skip = fixturesSkipReason() || false;
@@ -162,4 +162,20 @@ test('RLE4/RLE8 BMPs (libnsbmp): as their uncompressed twins, skipped pixels tra
   assert.equal(trns.channels, 4, 'undefined pixels make an alpha channel');
   const opaque = await decode(new Uint8Array(readFileSync(join(dir, 'bmp/g/pal8rle.bmp'))));
   assert.equal(opaque.channels, 3, 'a fully defined RLE image stays RGB');
+});
+
+// The output limit from the headers, whatever the format: every fixture with a side over 9,999 px (the 17000 x 17000
+// AVIF among them, which would take minutes and gigabytes to decode) is refused with OUTPUT_TOO_LARGE by the planner
+// (plan_output) right after probing; the limits that would refuse it earlier are raised.
+test('every fixture with a side over 9,999 px is refused with OUTPUT_TOO_LARGE before decoding', { skip }, async () => {
+  const big = all.filter((f) => ['decodable', 'toolarge'].includes(f.status) && ['jpeg', 'png', 'gif', 'bmp', 'webp', 'heif', 'avif'].includes(f.format)
+    && (Number(f.width) > 9999 || Number(f.height) > 9999) && Number(f.width) <= 30000 && Number(f.height) <= 30000);
+  assert.ok(big.some((f) => f.format === 'avif'), `an AVIF among them: ${big.map((f) => f.path)}`);
+  for (const f of big) {
+    await assert.rejects(convert(new Uint8Array(readFileSync(f.file)), { format: 'webp', limits: generous }), (e) => {
+      assert.ok(e instanceof AdvcompressError, `${f.set}/${f.path}: ${e}`);
+      assert.equal(e.code, 'OUTPUT_TOO_LARGE', `${f.set}/${f.path}: ${e.code} ${e.message}`);
+      return true;
+    });
+  }
 });

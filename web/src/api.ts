@@ -3,12 +3,14 @@
  * -> decode (decode module) -> encode (the format's module).
  */
 import { AdvcompressError, fromWasm, throwIfAborted, type WasmError } from './errors.js';
+import { checkInput, viewOf } from './input.js';
 import { dropModule, loadModule, pickVariant, registerModules, type ModuleName, type ModuleTable, type Variant } from './loader.js';
 import { MIME_TYPES, resolveOptions, type EncodeOptions, type Format, type Limits, type ResizeStep,
   type ResolvedOptions } from './options.js';
 
-/** Encoded input: a Blob/File, an ArrayBuffer, or a Uint8Array of the file's bytes. */
-export type Input = Blob | ArrayBuffer | Uint8Array;
+/** Encoded input: a Blob/File, an ArrayBuffer, or a typed array (e.g. a Uint8Array or Node Buffer) of the file's
+ * bytes. Anything else, or a detached ArrayBuffer, is refused with `INVALID_OPTION` before any work (input.ts). */
+export type Input = Blob | ArrayBuffer | ArrayBufferView;
 
 /** Stages reported to `onProgress`. */
 export type Stage = 'loading' | 'decoding' | 'encoding' | 'done';
@@ -163,6 +165,7 @@ interface DecodeModule {
   decodeFrames(bytes: Uint8Array, options: DecodeOpts): WasmFrames | WasmError;
   parseRule(rule: string): RulePlan | WasmError;
   transform(pixels: Uint8Array, info: object, options: DecodeOpts & { orientation: number }): WasmPixels | WasmError;
+  planOutput(size: { width: number; height: number; orientation: number }, options: DecodeOpts): { width: number; height: number } | WasmError;
   resolveQuality(steps: QualityStep[], sourceQuality: number): number;
 }
 interface EncodeModule {
@@ -194,11 +197,10 @@ export function heifBrand(b: Uint8Array): 'heic' | 'avif' | undefined {
 
 const now = () => performance.now();
 
-async function bytesOf(input: Input): Promise<Uint8Array> {
-  if (input instanceof Uint8Array) return input;
-  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+async function bytesOf(input: Input, what = 'input'): Promise<Uint8Array> {
+  checkInput(input, what);
   if (typeof Blob !== 'undefined' && input instanceof Blob) return new Uint8Array(await input.arrayBuffer());
-  throw new AdvcompressError('INVALID_OPTION', `Expected a Blob, File, ArrayBuffer or Uint8Array for input but received ${Object.prototype.toString.call(input)}`);
+  return viewOf(input as ArrayBuffer | ArrayBufferView);
 }
 
 function unwrap<T extends object>(r: T | WasmError): T {
@@ -381,6 +383,19 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
       warnings.push(`quality: the rule's quality steps replace the option's ${given.quality}`);
   }
 
+  // The headers of `bytes`, limits checked, from the module that reads them: JPEG/PNG/GIF/BMP/WebP in the decode
+  // module, HEIF/AVIF in the HEIC or AVIF module (orientation 1: libheif applies irot/imir when it decodes).
+  // undefined for a HEIC this entry point does not read (decodeBytes then says so).
+  async function probeHeaders(bytes: Uint8Array, limits: Limits, variant: Variant): Promise<ProbeResult | undefined> {
+    const brand = decoderModuleOf(bytes);
+    if (brand === 'heic' || brand === 'avif') {
+      if (!formats.includes(brand)) return undefined;
+      const p = unwrap(await call<EncodeModule, ProbeResult | WasmError>(brand, variant, (m) => m.probe(bytes, limits)));
+      return { ...p, orientation: 1 };
+    }
+    return unwrap(await call<DecodeModule, ProbeResult | WasmError>('decode', variant, (m) => m.probe(bytes, limits)));
+  }
+
   // The one place that picks a decoder. JPEG/PNG/GIF/BMP: the decode module decodes, orients and resizes in one
   // call. HEIF/AVIF/WebP: the images come from the HEIC/AVIF/WebP module's decoder (libheif with transformations
   // applied, libwebp), then the decode module applies the EXIF orientation (WebP) and the resize steps. `all`:
@@ -446,10 +461,16 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
     ctl.onProgress?.({ stage: 'decoding', fraction: 0.05 });
     const t0 = now();
     try {
+      // Headers first: the limits, then the output size planned from them, so that OUTPUT_TOO_LARGE (or a bad
+      // resize step) costs no decoding whatever the input format.
+      const info = await probeHeaders(bytes, o.limits, variant);
+      if (info) {
+        unwrap(dec.planOutput({ width: info.width, height: info.height, orientation: info.orientation },
+          { autoOrient: o.autoOrient, limits: o.limits, resize: o.resize }));
+      }
       if (plan?.quality.length) {
-        const info = decoderModuleOf(bytes) ? {} as Partial<ProbeResult> : unwrap(dec.probe(bytes, o.limits));
         const steps = plan.quality;
-        o.quality = await call<DecodeModule, number>('decode', variant, (m) => m.resolveQuality(steps, info.quality ?? 0));
+        o.quality = await call<DecodeModule, number>('decode', variant, (m) => m.resolveQuality(steps, info?.quality ?? 0));
       }
       // Every frame only when they are written, or when `primaryIndex` names one (an animation's frame N needs
       // frames 0..N to composite it); `saveAll: false` alone needs the primary image only.

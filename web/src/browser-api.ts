@@ -7,6 +7,7 @@
 import * as Comlink from 'comlink';
 import type { CallOptions, ConvertResult, DecodedFrames, DecodedImage, Input, Pixels, ProbeResult, RulePlan } from './api.js';
 import { AdvcompressError } from './errors.js';
+import { checkInput, describeValue } from './input.js';
 import type { Variant } from './loader.js';
 import type { EncodeOptions, Limits } from './options.js';
 import { WorkerPool, type PoolOptions } from './pool.js';
@@ -69,7 +70,10 @@ export function makeBrowserApi(spawn: () => Worker, options?: PoolOptions): Brow
   const pool = new WorkerPool(spawn, options);
   const progress = (ctl?: CallOptions) => (ctl?.onProgress ? Comlink.proxy(ctl.onProgress) : undefined);
 
+  // Every entry checks its arguments here, on the page's thread, before a worker is taken: a caller's mistake is a
+  // typed rejection and costs no worker (input.ts).
   async function convert(input: PageInput, options?: EncodeOptions | string, ctl: CallOptions = {}): Promise<ConvertResult> {
+    checkInput(input, 'input', true);
     if (isImageData(input)) {
       if (typeof options === 'string') throw new AdvcompressError('INVALID_OPTION', 'a rule needs encoded input, not pixels');
       return encode({ data: input.data, width: input.width, height: input.height, channels: 4 }, options, ctl);
@@ -89,6 +93,9 @@ export function makeBrowserApi(spawn: () => Worker, options?: PoolOptions): Brow
   }
 
   async function encode(pixels: Pixels, options?: EncodeOptions, ctl: CallOptions = {}): Promise<ConvertResult> {
+    if (typeof pixels !== 'object' || pixels === null || !ArrayBuffer.isView(pixels.data))
+      throw new AdvcompressError('INVALID_OPTION', `Expected {data, width, height, channels} with a typed array as data for pixels but received ${describeValue(pixels)}`);
+    checkInput(pixels.data, 'pixels.data');
     const r = await pool.run((w) => w.encode(pixels, options, progress(ctl)), ctl.signal);
     return withBlob(r, undefined);
   }
@@ -96,11 +103,20 @@ export function makeBrowserApi(spawn: () => Worker, options?: PoolOptions): Brow
   return {
     convert,
     encode,
-    probe: (input, limits, ctl) => pool.run((w) => w.probe(input, limits), ctl?.signal),
-    decode: (input, options, ctl) => pool.run((w) => w.decode(input, options), ctl?.signal),
-    decodeFrames: (input, options, ctl) => pool.run((w) => w.decodeFrames(input, options), ctl?.signal),
-    parseRule: (rule) => pool.run((w) => w.parseRule(rule)),
-    psnr: (a, b, limits, ctl) => pool.run((w) => w.psnr(a, b, limits), ctl?.signal),
+    probe: async (input, limits, ctl) => { checkInput(input); return pool.run((w) => w.probe(input, limits), ctl?.signal); },
+    decode: async (input, options, ctl) => { checkInput(input); return pool.run((w) => w.decode(input, options), ctl?.signal); },
+    decodeFrames: async (input, options, ctl) => {
+      checkInput(input);
+      return pool.run((w) => w.decodeFrames(input, options), ctl?.signal);
+    },
+    parseRule: async (rule) => {
+      if (typeof rule !== 'string') throw new AdvcompressError('INVALID_RULE', `Expected a rule string but received ${describeValue(rule)}`);
+      return pool.run((w) => w.parseRule(rule));
+    },
+    psnr: async (a, b, limits, ctl) => {
+      checkInput(a, 'a'); checkInput(b, 'b');
+      return pool.run((w) => w.psnr(a, b, limits), ctl?.signal);
+    },
     setVariant: (v) => {
       if (v !== undefined && v !== 'baseline' && v !== 'simd')
         throw new AdvcompressError('INVALID_OPTION', `Expected 'baseline' or 'simd' for variant but received ${String(v)}`);

@@ -16,6 +16,8 @@ interface ModuleFiles { glue: () => Promise<{ default: (init: object) => Promise
 export type ModuleTable = Record<string, Record<Variant, ModuleFiles>>;
 const registry = new Map<string, Record<Variant, ModuleFiles>>();
 const instances = new Map<string, Promise<unknown>>();
+/** The instances that finished loading, for heapBytes(). */
+const loaded = new Map<string, { HEAPU8?: Uint8Array }>();
 let forcedVariant: Variant | undefined;
 
 /** Adds modules to the registry (the entry points call this with their static tables). */
@@ -57,7 +59,7 @@ export async function loadModule<T>(name: ModuleName, variant?: Variant): Promis
       return factory({ locateFile: () => wasm.href });
     })();
     instances.set(key, p);
-    p.catch(() => instances.delete(key));
+    p.then((m) => loaded.set(key, m as { HEAPU8?: Uint8Array }), () => instances.delete(key));
   }
   return p as Promise<T>;
 }
@@ -65,4 +67,15 @@ export async function loadModule<T>(name: ModuleName, variant?: Variant): Promis
 /** Drops a module instance (after a trap: a wasm abort leaves the instance unusable). */
 export function dropModule(name: ModuleName, variant: Variant): void {
   instances.delete(`${name}.${variant}`);
+  loaded.delete(`${name}.${variant}`);
+}
+
+/**
+ * Bytes of wasm memory the module instances of this thread hold now (each instance's linear memory, which grows
+ * to a job's peak and never shrinks). The worker pool reads it after every job to recycle a worker that grew large.
+ */
+export function heapBytes(): number {
+  let n = 0;
+  for (const m of loaded.values()) n += m.HEAPU8?.buffer.byteLength ?? 0;
+  return n;
 }

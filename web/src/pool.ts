@@ -17,6 +17,11 @@ export interface PoolOptions {
   concurrency?: number;
   /** Milliseconds an idle worker is kept (its modules stay compiled) before it is terminated; default 30000. */
   idleTimeoutMs?: number;
+  /** Bytes of wasm memory above which a worker is ended after its job instead of kept idle; default 268435456
+   * (256 MiB). A module's memory grows to the job's peak and never shrinks (a 12 MP HEIC encode: ~420 MB), and only
+   * ending the worker gives it back, which matters on phones; the price is the next job's module start-up. 0 ends
+   * every worker after its job; `Infinity` keeps them (the idle timeout still applies). */
+  recycleAboveBytes?: number;
 }
 
 interface Slot {
@@ -31,6 +36,12 @@ function abortError(signal?: AbortSignal): unknown {
   return signal?.reason ?? new DOMException('The operation was aborted.', 'AbortError');
 }
 
+/** The typed error for a job whose arguments could not be sent to its worker (the worker never saw it). */
+function notSent(e: unknown): AdvcompressError {
+  if (e instanceof AdvcompressError) return e;
+  return new AdvcompressError('INVALID_OPTION', `the arguments could not be sent to the worker: ${String((e as Error)?.message ?? e)}`);
+}
+
 /** Rebuilds the typed error a worker sent back as plain parts. */
 export function fromAnswer(e: { name: string; code?: string; message: string; subcode?: number }): Error {
   if (e.name === 'AbortError') return new DOMException(e.message, 'AbortError');
@@ -41,6 +52,9 @@ export function fromAnswer(e: { name: string; code?: string; message: string; su
 export class WorkerPool {
   readonly concurrency: number;
   readonly idleTimeoutMs: number;
+  readonly recycleAboveBytes: number;
+  /** Workers ended after a job because their wasm memory had grown past `recycleAboveBytes`. */
+  recycled = 0;
   private readonly idle: Slot[] = [];
   private readonly busy = new Set<Slot>();
   private readonly waiting: Array<() => void> = [];
@@ -55,8 +69,12 @@ export class WorkerPool {
     const t = options.idleTimeoutMs ?? 30000;
     if (typeof t !== 'number' || !(t >= 0))
       throw new AdvcompressError('INVALID_OPTION', `Expected milliseconds >= 0 for idleTimeoutMs but received ${t}`);
+    const r = options.recycleAboveBytes ?? 256 * 1024 * 1024;
+    if (typeof r !== 'number' || !(r >= 0))
+      throw new AdvcompressError('INVALID_OPTION', `Expected bytes >= 0 (or Infinity) for recycleAboveBytes but received ${r}`);
     this.concurrency = c;
     this.idleTimeoutMs = t;
+    this.recycleAboveBytes = r;
   }
 
   /** Workers alive now (idle + busy). */
@@ -112,13 +130,26 @@ export class WorkerPool {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       slot.onDeath = (e) => { if (settle()) reject(e); };
-      job(slot.remote).then((a) => {
-        if (!settle()) return;
+      // The job's call may throw before anything reaches the worker (an argument Comlink cannot send) or reject
+      // with DataCloneError (postMessage refused it): the worker is untouched, so it goes back to the pool and the
+      // caller gets a typed error. Every other way out releases or kills the slot too: none keeps it busy.
+      let pending: Promise<Answer<T>>;
+      try {
+        pending = job(slot.remote);
+      } catch (e) {
+        settle();
         this.release(slot);
+        reject(notSent(e));
+        return;
+      }
+      pending.then((a) => {
+        if (!settle()) return;
+        if ((a.heapBytes ?? 0) > this.recycleAboveBytes) { this.recycled++; this.kill(slot); } else this.release(slot);
         if ('ok' in a) resolve(a.ok);
         else reject(fromAnswer(a.error));
       }, (e) => {
         if (!settle()) return;
+        if ((e as Error)?.name === 'DataCloneError') { this.release(slot); reject(notSent(e)); return; }
         this.kill(slot);
         reject(new AdvcompressError('ENCODER_ERROR', `the worker failed: ${String((e as Error)?.message ?? e)}`));
       });

@@ -7,24 +7,27 @@
 import * as Comlink from 'comlink';
 import type { makeApi, ConvertResult, DecodedFrames, DecodedImage, Input, Pixels, Stage } from './api.js';
 import { parseRule, probe } from './api.js';
-import { setVariant, type Variant } from './loader.js';
+import { heapBytes, setVariant, type Variant } from './loader.js';
 import type { EncodeOptions, Limits } from './options.js';
 
 /** A ConvertResult without its `blob()` method (functions do not cross postMessage). */
 export type PlainResult = Omit<ConvertResult, 'blob'>;
-/** How a worker answers: the value, or the error's parts. */
-export type Answer<T> = { ok: T } | { error: { name: string; code?: string; message: string; subcode?: number } };
+/** How a worker answers: the value, or the error's parts; with the bytes of wasm memory its modules hold after the
+ * job (`heapBytes`, for the pool's recycling). */
+export type Answer<T> = ({ ok: T } | { error: { name: string; code?: string; message: string; subcode?: number } })
+  & { heapBytes?: number };
 type Progress = (p: { stage: Stage; fraction: number }) => void;
 /** What the main thread may send as input: encoded bytes, or an ImageBitmap (transferred) to encode. */
-export type WorkerInput = Blob | ArrayBuffer | Uint8Array | ImageBitmap;
+export type WorkerInput = Blob | ArrayBuffer | ArrayBufferView | ImageBitmap;
 
 async function answer<T>(f: () => Promise<T>, transfer: (v: T) => Transferable[] = () => []): Promise<Answer<T>> {
   try {
     const v = await f();
-    return Comlink.transfer({ ok: v }, transfer(v));
+    return Comlink.transfer({ ok: v, heapBytes: heapBytes() }, transfer(v));
   } catch (e) {
     const err = e as { name?: string; code?: string; message?: string; subcode?: number };
-    return { error: { name: err?.name ?? 'Error', code: err?.code, message: String(err?.message ?? e), subcode: err?.subcode } };
+    return { error: { name: err?.name ?? 'Error', code: err?.code, message: String(err?.message ?? e), subcode: err?.subcode },
+      heapBytes: heapBytes() };
   }
 }
 

@@ -1,7 +1,7 @@
 // The test app both consumer builds (Vite, webpack) bundle: a minimal page that uses advcompress as an app would,
 // plus hooks (window.t) for the Playwright tests to drive it and read what happened. Imports only the package's
 // public entry point, resolved by the bundler through the installed tarball.
-import { convert, probe, setVariant, terminate, AdvcompressError } from 'advcompress/heic';
+import { convert, probe, setVariant, terminate, createPool, AdvcompressError } from 'advcompress/heic';
 
 const log = document.querySelector('#log');
 const longTasks = [];
@@ -112,10 +112,56 @@ window.t = {
   /** A job that cannot get its memory, next to a normal one: the first fails alone, the pool goes on. */
   async oomThenNext(nextUrl, nextOptions) {
     const huge = hugePng(30000, 30000);
-    const limits = { maxPixels: 2 ** 40, maxInputBytes: 2 ** 40 };
+    // (every limit that would refuse it from its header raised: the decoder must really run out of memory)
+    const limits = { maxPixels: 2 ** 40, maxInputBytes: 2 ** 40, maxOutputSide: 30000 };
     const [oom, ok] = await Promise.allSettled([convert(huge, { format: 'webp', limits }), convert(await photo(nextUrl), nextOptions)]);
     const after = await this.convert(nextUrl, nextOptions);
     return { oom: oom.status === 'rejected' ? errorOf(oom.reason) : { error: null }, ok: ok.status === 'fulfilled' ? summary(ok.value) : errorOf(ok.reason), after };
+  },
+  /** Caller mistakes on a pool of ONE worker (null, undefined, a string, a number, a plain object, a detached
+   * ArrayBuffer; options postMessage cannot send), each answered by a typed error, then a real photo on the same
+   * pool: it must still convert (no worker was left marked busy), and no mistake cost a worker. */
+  async mistakesThenPhoto(url, options) {
+    const pool = createPool({ concurrency: 1 });
+    const gone = new ArrayBuffer(1024);
+    structuredClone(gone, { transfer: [gone] });
+    const mistakes = {};
+    for (const [name, input] of [['null', null], ['undefined', undefined], ['string', 'not an image'], ['number', 12345],
+      ['object', { data: 1 }], ['detached', gone]]) {
+      try { await pool.convert(input, options); mistakes[name] = { error: null }; } catch (e) { mistakes[name] = errorOf(e); }
+    }
+    for (const [name, call] of [['probe(null)', () => pool.probe(null)], ['decode(42)', () => pool.decode(42)],
+      ['psnr(null, null)', () => pool.psnr(null, null)], ['encode(null)', () => pool.encode(null)]]) {
+      try { await call(); mistakes[name] = { error: null }; } catch (e) { mistakes[name] = errorOf(e); }
+    }
+    const workersAfterMistakes = pool.pool.size;
+    // An argument only postMessage can refuse (a function inside the options: DataCloneError): the worker never
+    // saw the job, so it goes back to the pool idle instead of being killed.
+    try { await pool.convert(await photo(url), { ...options, advanced: { f: () => 0 } }); mistakes.unsendable = { error: null }; }
+    catch (e) { mistakes.unsendable = errorOf(e); }
+    const workersAfterUnsendable = pool.pool.size;
+    const t0 = performance.now();
+    const after = await Promise.race([pool.convert(await photo(url), options).then(summary, (e) => ({ error: errorOf(e) })),
+      new Promise((res) => setTimeout(() => res({ error: { message: 'no answer in 60 s: the pool is jammed' } }), 60000))]);
+    const workersAfter = pool.pool.size;
+    pool.terminate();
+    return { mistakes, workersAfterMistakes, workersAfterUnsendable, after, ms: performance.now() - t0, workersAfter };
+  },
+  /** Memory recycling: the same photo on one-worker pools that end the worker after a job (recycleAboveBytes 0),
+   * keep it (Infinity), and the default (256 MiB: a 2.5 MP WebP stays below it). Workers alive after each job. */
+  async recycling(url, options) {
+    const file = await photo(url);
+    const out = {};
+    for (const [name, recycleAboveBytes] of [['always', 0], ['never', Infinity], ['default', undefined]]) {
+      const pool = createPool({ concurrency: 1, recycleAboveBytes });
+      const first = summary(await pool.convert(file, options));
+      const afterFirst = pool.pool.size;
+      const second = summary(await pool.convert(file, options));  // a recycled pool starts a worker again
+      out[name] = { afterFirst, afterSecond: pool.pool.size, recycled: pool.pool.recycled, same: first.bytes === second.bytes };
+      pool.terminate();
+    }
+    try { createPool({ recycleAboveBytes: -1 }); out.negative = { error: null }; } catch (e) { out.negative = errorOf(e); }
+    return out;
   },
   /** Page inputs: ImageData, ImageBitmap and a canvas drawn from the photo. */
   async pageInputs(url) {
