@@ -10,7 +10,8 @@
 #  3. the same C++ tests plus the encoder tests compiled to wasm and run under Node by ctest,
 #  4. the Node tests of the npm package (node:test), which decode every output with an independent decoder,
 #  5. the local COS-compatible server's tests (tests/cos-server),
-#  6. the browser tests (scripts/test-browser.sh): the packed tarball in Vite and webpack apps, the demo page.
+#  6. the browser tests (scripts/test-browser.sh): the packed tarball in Vite and webpack apps, the demo page, the
+#     soak (100 conversions with aborts) and 45 hostile inputs.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 export NODE_PATH=/usr/share/nodejs

@@ -2,7 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { convert, probe, AdvcompressError } from 'advcompress/heic';
-import { photoBytes } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { photoBytes, run, tmp } from './helpers.js';
+import { heapBytes } from '../../dist/loader.js';  // (the module instance the package uses: same file)
 
 const photo = photoBytes();
 const rejectsWith = (p, code, re) => assert.rejects(p, (e) => {
@@ -45,6 +48,17 @@ test('OUTPUT_TOO_LARGE comes from the header sizes, before decoding (12000 x 900
   // the limit applies to the planned output, not the source: a 1920 x 1280 photo resized to 640 px wide passes 1000
   const r = await convert(photo, { format: 'webp', effort: 0, maxWidth: 640, limits: { maxOutputSide: 1000 } });
   assert.deepEqual([r.width, r.height], [640, 427]);
+});
+
+test('a real 12000 x 9000 JPEG without maxWidth: OUTPUT_TOO_LARGE with no pixel memory allocated', async () => {
+  const file = join(tmp, 'gradient-12000x9000.jpg');
+  run('convert', ['-size', '12000x9000', 'gradient:navy-orange', '-quality', '85', file]);
+  const bytes = readFileSync(file);
+  await probe(photo);  // the decode module loaded, so that its start-up memory is not counted below
+  const before = heapBytes();
+  await rejectsWith(convert(bytes, { format: 'webp' }), 'OUTPUT_TOO_LARGE', /12000x9000/);
+  // decoding it would need 324 MB (12000 x 9000 x 3) of wasm memory
+  assert.ok(heapBytes() - before < 4 * 1024 * 1024, `wasm memory grew by ${heapBytes() - before} bytes`);
 });
 
 test('a caller mistake for the input is INVALID_OPTION naming what was received', async () => {

@@ -55,6 +55,30 @@ function hugePng(w, h) {
   return new Blob(parts, { type: 'image/png' });
 }
 
+function b64(data) {
+  let s = '';
+  for (let i = 0; i < data.length; i += 0x8000) s += String.fromCharCode(...data.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+// A JPEG that is all header (SOI, baseline SOF0 of w x h, three components, a scan header, EOI): what a lying
+// header looks like to a decoder that trusts it.
+function jpegHeader(w, h) {
+  const sof = [0xff, 0xc0, 0, 17, 8, h >> 8, h & 255, w >> 8, w & 255, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1];
+  const sos = [0xff, 0xda, 0, 12, 3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0];
+  return new Uint8Array([0xff, 0xd8, ...sof, ...sos, 0, 0, 0xff, 0xd9]);
+}
+
+// A 1 x 1 GIF89a with `n` frames (each a graphic control extension and a 1-pixel image): a frame-count bomb.
+function manyFrameGif(n) {
+  const head = [0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 1, 0, 1, 0, 0x80, 0, 0, 0, 0, 0, 255, 255, 255];
+  const frame = [0x21, 0xf9, 4, 0, 1, 0, 0, 0, 0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 0x01, 0];
+  const out = [...head];
+  for (let i = 0; i < n; i++) out.push(...frame);
+  out.push(0x3b);
+  return new Uint8Array(out);
+}
+
 window.t = {
   ready: true,
   longTasks,
@@ -68,10 +92,7 @@ window.t = {
   async probe(url) { return probe(await photo(url)); },
   /** The output file itself, base64 (for the test to decode it outside the browser). */
   async convertBase64(url, options) {
-    const r = await convert(await photo(url), options);
-    let s = '';
-    for (let i = 0; i < r.data.length; i += 0x8000) s += String.fromCharCode(...r.data.subarray(i, i + 0x8000));
-    return btoa(s);
+    return b64((await convert(await photo(url), options)).data);
   },
   /** Converts while counting the main thread's long tasks (> 50 ms, PerformanceObserver) during the job. */
   async convertMeasured(url, options) {
@@ -162,6 +183,129 @@ window.t = {
     }
     try { createPool({ recycleAboveBytes: -1 }); out.negative = { error: null }; } catch (e) { out.negative = errorOf(e); }
     return out;
+  },
+  /**
+   * The soak: `n` mixed conversions through ONE pool (HEIC/AVIF/WebP in turn, three real photos and an animated
+   * GIF), every `abortEvery`-th one aborted 30 ms after it starts. Returns each call's outcome and time, the page's
+   * animation frames during the run, and every 10th output (base64) for the test to decode independently.
+   */
+  async soak(n, abortEvery, idleTimeoutMs) {
+    const names = ['Storm-1280.jpg', 'Dune-1280.jpg', 'LadyBird-1280.jpg', 'iss634.gif'];
+    const files = await Promise.all(names.map((u) => photo(`/photos/${u}`)));
+    const pool = createPool({ concurrency: 2, idleTimeoutMs });
+    const formats = ['webp', 'avif', 'heic'];
+    let frames = 0, rafOn = true;
+    const raf = () => { frames++; if (rafOn) requestAnimationFrame(raf); };
+    requestAnimationFrame(raf);
+    const calls = [], samples = [];
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      const file = files[i % files.length], format = formats[i % 3];
+      const options = { format, effort: 0, maxWidth: 480, saveAll: false };
+      const ctl = new AbortController();
+      const abort = i % abortEvery === abortEvery - 1;
+      if (abort) setTimeout(() => ctl.abort(), 30);
+      const c0 = performance.now();
+      try {
+        const r = await pool.convert(file, options, { signal: ctl.signal });
+        calls.push({ i, abort, format, ms: performance.now() - c0, width: r.width, height: r.height, out: r.format, source: file.name });
+        if (i % 10 === 0) samples.push({ i, format, source: file.name, data: b64(r.data) });
+      } catch (e) {
+        calls.push({ i, abort, format, ms: performance.now() - c0, error: errorOf(e), source: file.name });
+      }
+    }
+    const elapsed = performance.now() - t0;
+    rafOn = false;
+    const workersAtEnd = pool.pool.size;
+    await new Promise((res) => setTimeout(res, idleTimeoutMs + 500));
+    return { calls, samples, frames, elapsed, workersAtEnd, workersAfterIdle: pool.pool.size, recycled: pool.pool.recycled };
+  },
+  /**
+   * The hostile inputs: each case through one pool, its answer's code and time, then a good photo converted on
+   * the same pool (it must still work). `frames`: the page's animation frames meanwhile (it kept rendering).
+   */
+  async hostile() {
+    const good = await photo('/photos/Storm-1280.jpg');
+    const jpeg = new Uint8Array(await good.arrayBuffer());
+    const gif = new Uint8Array(await (await photo('/photos/iss634.gif')).arrayBuffer());
+    const pool = createPool({ concurrency: 1 });
+    const made = async (format) => (await pool.convert(good, { format, effort: 0, maxWidth: 320 })).data;
+    const [heic, avif, webp] = [await made('heic'), await made('avif'), await made('webp')];
+    const bitmap = await createImageBitmap(good);
+    const canvas = new OffscreenCanvas(64, 48);
+    canvas.getContext('2d').drawImage(bitmap, 0, 0, 64, 48);
+    const png = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+    const random = (size, seed) => { const b = new Uint8Array(size); let x = seed; for (let i = 0; i < size; i++) { x = (x * 1103515245 + 12345) >>> 0; b[i] = x >>> 24; } return b; };
+    const cut = (b, f) => b.subarray(0, Math.max(1, Math.floor(b.length * f)));
+    const gone = new ArrayBuffer(64);
+    structuredClone(gone, { transfer: [gone] });
+    const tooBig = new Uint8Array(33 * 1024 * 1024);
+    tooBig.set(jpeg);
+    const C = (name, input, options, code) => ({ name, input, options, code });
+    const cases = [
+      C('empty file', new Uint8Array(0), undefined, 'CORRUPT_INPUT'),
+      C('1 KB of random bytes', random(1024, 1), undefined, 'UNSUPPORTED_FORMAT'),
+      C('1 MB of random bytes', random(1 << 20, 2), undefined, 'UNSUPPORTED_FORMAT'),
+      C('plain text', new TextEncoder().encode('this is not an image\n'.repeat(20)), undefined, 'UNSUPPORTED_FORMAT'),
+      C('JPEG cut at 10 %', cut(jpeg, 0.1), { format: 'webp' }, 'CORRUPT_INPUT'),
+      C('JPEG cut at 60 %', cut(jpeg, 0.6), { format: 'webp' }, 'CORRUPT_INPUT'),
+      C('JPEG signature only', jpeg.subarray(0, 3), undefined, 'CORRUPT_INPUT'),
+      C('PNG cut at 50 %', cut(png, 0.5), { format: 'webp' }, 'CORRUPT_INPUT'),
+      C('PNG signature only', png.subarray(0, 8), undefined, 'CORRUPT_INPUT'),
+      C('GIF cut at 30 %', cut(gif, 0.3), { format: 'webp' }, 'CORRUPT_INPUT'),
+      C('WebP cut at 50 %', cut(webp, 0.5), { format: 'avif' }, 'CORRUPT_INPUT'),
+      C('HEIC cut at 50 %', cut(heic, 0.5), { format: 'webp' }, 'CORRUPT_INPUT'),
+      C('AVIF cut at 50 %', cut(avif, 0.5), { format: 'webp' }, 'CORRUPT_INPUT'),
+      C('HEIC with its ftyp only', heic.subarray(0, 32), { format: 'webp' }, 'CORRUPT_INPUT'),
+      C('JPEG header saying 60000 x 60000', jpegHeader(60000, 60000), undefined, 'DIMENSIONS_TOO_LARGE'),
+      C('JPEG header saying 20000 x 20000 (400 MP)', jpegHeader(20000, 20000), undefined, 'DIMENSIONS_TOO_LARGE'),
+      C('JPEG header saying 12000 x 9000 (output side)', jpegHeader(12000, 9000), undefined, 'OUTPUT_TOO_LARGE'),
+      C('PNG header saying 30000 x 30000', hugePng(30000, 30000), undefined, 'DIMENSIONS_TOO_LARGE'),
+      C('PNG bomb header 15000 x 15000 with maxPixels raised', hugePng(15000, 15000), { limits: { maxPixels: 2 ** 40 } }, 'OUTPUT_TOO_LARGE'),
+      C('GIF of 301 frames', manyFrameGif(301), { format: 'webp' }, 'TOO_MANY_FRAMES'),
+      C('33 MB file', tooBig, undefined, 'INPUT_TOO_LARGE'),
+      C('TPG file', new Uint8Array([0x54, 0x50, 0x47, ...random(64, 3)]), undefined, 'UNSUPPORTED_FORMAT'),
+      C('null', null, undefined, 'INVALID_OPTION'),
+      C('undefined', undefined, undefined, 'INVALID_OPTION'),
+      C('a number', 12345, undefined, 'INVALID_OPTION'),
+      C('a string', 'photo.jpg', undefined, 'INVALID_OPTION'),
+      C('a plain object', { data: jpeg }, undefined, 'INVALID_OPTION'),
+      C('an array', [1, 2, 3], undefined, 'INVALID_OPTION'),
+      C('a detached ArrayBuffer', gone, undefined, 'INVALID_OPTION'),
+      C('quality 150', good, { quality: 150 }, 'INVALID_OPTION'),
+      C("quality 'high'", good, { quality: 'high' }, 'INVALID_OPTION'),
+      C("format 'jpg'", good, { format: 'jpg' }, 'INVALID_OPTION'),
+      C('effort 99', good, { effort: 99 }, 'INVALID_OPTION'),
+      C("chroma '411'", good, { chroma: '411' }, 'INVALID_OPTION'),
+      C('bitDepth 9', good, { bitDepth: 9 }, 'INVALID_OPTION'),
+      C('maxWidth -5', good, { maxWidth: -5 }, 'INVALID_OPTION'),
+      C("resize 'big'", good, { resize: 'big' }, 'INVALID_OPTION'),
+      C('limits.maxSide -1', good, { limits: { maxSide: -1 } }, 'INVALID_OPTION'),
+      C('an unknown option', good, { qualiti: 3 }, 'INVALID_OPTION'),
+      C('a function in the options', good, { advanced: { f: () => 0 } }, 'INVALID_OPTION'),
+      C('colorPrimaries 999', good, { colorPrimaries: 999 }, 'INVALID_OPTION'),
+      C("rule 'imageMogr2/format/jpg'", good, 'imageMogr2/format/jpg', 'INVALID_RULE'),
+      C("rule 'image/resize,w_abc'", good, 'image/resize,w_abc', 'INVALID_RULE'),
+      C("rule 'nonsense'", good, 'nonsense', 'INVALID_RULE'),
+      C("rule 'imageMogr2/thumbnail/20000x' (output side)", good, 'imageMogr2/thumbnail/20000x/format/webp', 'OUTPUT_TOO_LARGE'),
+    ];
+    let frames = 0, rafOn = true;
+    const raf = () => { frames++; if (rafOn) requestAnimationFrame(raf); };
+    requestAnimationFrame(raf);
+    const out = [];
+    const t0 = performance.now();
+    for (const c of cases) {
+      const c0 = performance.now();
+      let answer;
+      try { await pool.convert(c.input, c.options); answer = { error: null }; } catch (e) { answer = errorOf(e); }
+      const ms = performance.now() - c0;
+      const after = await pool.convert(good, { format: 'webp', effort: 0, maxWidth: 320 }).then(summary, (e) => ({ error: errorOf(e) }));
+      out.push({ ...answer, case: c.name, expected: c.code, ms, after: after.error ? after : { format: after.format, width: after.width } });
+    }
+    rafOn = false;
+    const elapsed = performance.now() - t0;
+    pool.terminate();
+    return { cases: out, frames, elapsed };
   },
   /** Page inputs: ImageData, ImageBitmap and a canvas drawn from the photo. */
   async pageInputs(url) {
