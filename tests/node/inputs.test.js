@@ -426,3 +426,19 @@ test('10- and 12-bit AVIF inputs with 50% alpha (Firefox\'s test files): depth a
     assert.equal(heic.bitDepth, 10);
   }
 });
+
+// The input format is sniffed in one place (the decode module's sniff(), C++ advcompress::sniff): a HEIF whose
+// ftyp names only the generic 'mif1' brand is a HEIF to the TypeScript side too (it used to go to the decode module
+// and fail), and goes to the HEIC module, which reads it.
+test("a HEIC whose ftyp names only 'mif1' converts (one sniffer for C++ and TypeScript)", async () => {
+  const photo = new Uint8Array(readFileSync('/usr/share/backgrounds/mate/nature/Storm.jpg'));
+  const heic = (await convert(photo, { format: 'heic', effort: 0, maxWidth: 320 })).data.slice();
+  const size = new DataView(heic.buffer).getUint32(0);
+  assert.equal(String.fromCharCode(...heic.subarray(4, 8)), 'ftyp');
+  for (let i = 8; i + 4 <= size; i += 4) if (i !== 12) heic.set([0x6d, 0x69, 0x66, 0x31], i);  // every brand 'mif1'
+  const brands = [];
+  for (let i = 8; i + 4 <= size; i += 4) if (i !== 12) brands.push(String.fromCharCode(...heic.subarray(i, i + 4)));
+  assert.deepEqual([...new Set(brands)], ['mif1']);
+  const r = await convert(heic, { format: 'webp', effort: 0 });
+  assert.deepEqual([r.format, r.width, r.height], ['webp', 320, 213]);
+});

@@ -125,6 +125,16 @@ int resolve_quality(val steps, int source_quality) {
   return advcompress::resolve_quality(out, source_quality);
 }
 
+/// sniff(bytes: Uint8Array) -> "jpeg" | "png" | "gif" | "bmp" | "webp" | "heif" | "avif" | "tpg" | "unknown": the
+/// input format from the signature (advcompress::sniff, the one sniffer; the TypeScript side asks it which module
+/// decodes a file). Reads only the first bytes; never fails.
+std::string sniff_format(val bytes) {
+  Reader rd;
+  const auto data = rd.bytes(bytes, "input");
+  if (rd.error) return "unknown";
+  return advcompress::input_format_name(advcompress::sniff(data.data(), data.size()));
+}
+
 /// probe(bytes: Uint8Array, limits?: Limits) -> ProbeInfo | {error}
 val probe(val bytes, val limits) {
   Reader rd;
@@ -208,6 +218,7 @@ val transform(val pixels, val info, val options) {
 EMSCRIPTEN_BINDINGS(advcompress_decode) {
   function("transform", &transform);
   function("planOutput", &plan_output);
+  function("sniff", &sniff_format);
   function("probe", &probe);
   function("decode", &decode_entry<advcompress::Image, advcompress::decode, advcompress::bind::image_value>);
   function("decodeFrames",

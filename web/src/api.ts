@@ -166,6 +166,7 @@ interface DecodeModule {
   parseRule(rule: string): RulePlan | WasmError;
   transform(pixels: Uint8Array, info: object, options: DecodeOpts & { orientation: number }): WasmPixels | WasmError;
   planOutput(size: { width: number; height: number; orientation: number }, options: DecodeOpts): { width: number; height: number } | WasmError;
+  sniff(bytes: Uint8Array): InputFormat | 'unknown';
   resolveQuality(steps: QualityStep[], sourceQuality: number): number;
 }
 interface EncodeModule {
@@ -178,21 +179,11 @@ interface EncodeModule {
   probe(bytes: Uint8Array, limits: Limits): ProbeResult | WasmError;
 }
 
-/** The encoder module that can decode `b` (a HEIC, AVIF or WebP file), else undefined. */
-function decoderModuleOf(b: Uint8Array): 'heic' | 'avif' | 'webp' | undefined {
-  if (b.length >= 16 && String.fromCharCode(b[0], b[1], b[2], b[3], b[8], b[9], b[10], b[11]) === 'RIFFWEBP') return 'webp';
-  return heifBrand(b);
-}
-
-/** 'heic' or 'avif' when `b` is an ISOBMFF file (ftyp) whose brands say HEVC or AV1 images; else undefined. */
-export function heifBrand(b: Uint8Array): 'heic' | 'avif' | undefined {
-  if (b.length < 16 || String.fromCharCode(b[4], b[5], b[6], b[7]) !== 'ftyp') return undefined;
-  const size = Math.min(b.length, ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0);
-  const brands: string[] = [];
-  for (let i = 8; i + 4 <= size; i += 4) if (i !== 12) brands.push(String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3]));
-  if (brands.some((x) => x === 'avif' || x === 'avis')) return 'avif';
-  if (brands.some((x) => ['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx'].includes(x))) return 'heic';
-  return undefined;
+/** The encoder module that decodes `b` (a HEIF/HEIC, AVIF or WebP file), else undefined (the decode module's own
+ * formats, or none): from the decode module's sniff(), the one sniffer (C++ advcompress::sniff). */
+function decoderModuleOf(dec: DecodeModule, b: Uint8Array): 'heic' | 'avif' | 'webp' | undefined {
+  const f = dec.sniff(b);
+  return f === 'webp' ? 'webp' : f === 'heif' ? 'heic' : f === 'avif' ? 'avif' : undefined;
 }
 
 const now = () => performance.now();
@@ -234,7 +225,9 @@ export async function probe(input: Input, limits?: Limits): Promise<ProbeResult>
   const bytes = await bytesOf(input);
   const l = resolveOptions({ limits }, 'avif').limits;
   const variant = await pickVariant();
-  if (heifBrand(bytes))
+  const dec = await loadModule<DecodeModule>('decode', variant);
+  const brand = decoderModuleOf(dec, bytes);
+  if (brand === 'heic' || brand === 'avif')
     return unwrap(await call<EncodeModule, ProbeResult | WasmError>('avif', variant, (m) => m.probe(bytes, l)));
   return unwrap(await call<DecodeModule, ProbeResult | WasmError>('decode', variant, (m) => m.probe(bytes, l)));
 }
@@ -332,8 +325,8 @@ function passthrough(bytes: Uint8Array, dec: DecodeModule, reason: AdvcompressEr
   const unlimited = { maxInputBytes: 2 ** 52, maxSide: 2 ** 31, maxPixels: 2 ** 52, maxFrames: 2 ** 31, maxOutputSide: 2 ** 31 };
   const info = dec.probe(bytes, unlimited);
   const p = 'error' in info ? undefined : info;
-  const brand = decoderModuleOf(bytes);
-  const format = (p?.format ?? (brand === 'heic' ? 'heif' : brand) ?? 'jpeg') as InputFormat;
+  const sniffed = dec.sniff(bytes);
+  const format = (p?.format ?? (sniffed === 'unknown' ? 'jpeg' : sniffed)) as InputFormat;
   const mimeType = INPUT_MIME[format] ?? 'application/octet-stream';
   const w = [...warnings, `ignore-error/1: ${reason.code} (${reason.message}); the original is returned unchanged`];
   return { data: bytes, blob: () => new Blob([bytes as BlobPart], { type: mimeType }),
@@ -387,7 +380,7 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
   // module, HEIF/AVIF in the HEIC or AVIF module (orientation 1: libheif applies irot/imir when it decodes).
   // undefined for a HEIC this entry point does not read (decodeBytes then says so).
   async function probeHeaders(bytes: Uint8Array, limits: Limits, variant: Variant): Promise<ProbeResult | undefined> {
-    const brand = decoderModuleOf(bytes);
+    const brand = decoderModuleOf(await loadModule<DecodeModule>('decode', variant), bytes);
     if (brand === 'heic' || brand === 'avif') {
       if (!formats.includes(brand)) return undefined;
       const p = unwrap(await call<EncodeModule, ProbeResult | WasmError>(brand, variant, (m) => m.probe(bytes, limits)));
@@ -403,7 +396,7 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
   async function decodeBytes(bytes: Uint8Array, o: DecodeOpts, variant: Variant, all: boolean): Promise<WasmFrames> {
     const one = (px: WasmPixels): WasmFrames => ({ frames: [px], durations: [], loopCount: 0, primaryIndex: 0 });
     const opts = { autoOrient: o.autoOrient, limits: o.limits, resize: o.resize };
-    const brand = decoderModuleOf(bytes);
+    const brand = decoderModuleOf(await loadModule<DecodeModule>('decode', variant), bytes);
     if (!brand)
       return unwrap(await call<DecodeModule, WasmFrames | WasmError>('decode', variant,
         (m) => all ? m.decodeFrames(bytes, opts) : one(unwrap(m.decode(bytes, opts)))));
