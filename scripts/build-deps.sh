@@ -11,7 +11,7 @@
 # version, our patches, the flags, the compiler version and the keys of the stages it links against. So a warm
 # cache rebuilds nothing, and changing one flag rebuilds that library and what depends on it.
 #
-# Variants (one configuration, differing only in these flags; STYLE.md point 8):
+# Variants (one configuration, differing only in these flags; ARCHITECTURE.md, "Principles", 7):
 #   baseline  -O3                           wasm MVP + the features Emscripten 3.1.6 enables by default
 #   simd      -O3 -msimd128                 auto-vectorised; plus the x86 SSE2..SSE4.1 intrinsics of libwebp and
 #                                           libaom through Emscripten's SSE headers (-> wasm SIMD). (libde265's SSE
@@ -19,7 +19,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 source "$ROOT/scripts/fetch-sources.sh"
-export NODE_PATH=/usr/share/nodejs   # Debian's emcc needs acorn & co from here (DESIGN.md)
+export NODE_PATH=/usr/share/nodejs   # Debian's emcc needs acorn & co from here (ARCHITECTURE.md, "Toolchain facts")
 
 VARIANTS=${*:-${ADVCOMPRESS_VARIANTS:-baseline simd}}
 EMCC_VERSION=$(emcc --version 2>/dev/null | head -1) || die "emcc not found: run scripts/setup.sh"

@@ -57,7 +57,7 @@ struct EncodeOptions {
   std::map<std::string, std::string> advanced;
 };
 
-/// Default quality per format (tuned in README "Performance"; see scripts/bench-x265.sh).
+/// Default quality per format (tuned in README "Performance"; see scripts/bench-x265-settings.sh).
 int default_quality(Format f);
 /// Default effort per format.
 int default_effort(Format f);

@@ -1,6 +1,6 @@
 // advcompress — typed errors and Result<T>. No exceptions cross the public API: every fallible function returns a
 // Result whose error carries a stable code, an optional subcode (e.g. libheif's heif_suberror_code) and a message
-// that is always defined and names the offending value and the limit (DESIGN.md, "Errors").
+// that is always defined and names the offending value and the limit (ARCHITECTURE.md, "Errors").
 // SPDX-License-Identifier: MIT
 #pragma once
 

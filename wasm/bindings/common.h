@@ -1,5 +1,5 @@
 // advcompress — Embind helpers shared by the module entry points: plain JS values in, plain JS values out.
-// Nothing here does image work; it translates options, pixel buffers and errors (STYLE.md point 2).
+// Nothing here does image work; it translates options, pixel buffers and errors (ARCHITECTURE.md, "Principles", 2).
 // SPDX-License-Identifier: MIT
 #pragma once
 

@@ -12,7 +12,7 @@
 
 namespace advcompress::detail {
 
-/// unique_ptr deleter calling the library's release function (STYLE.md).
+/// unique_ptr deleter calling the library's release function (RAII for every C handle, as Squoosh does).
 template <auto F>
 struct HeifDeleter {
   template <typename T>

@@ -44,7 +44,7 @@ std::optional<Format> parse_format(const std::string& s) {
 }
 
 // Defaults. HEIC: libheif's own x265 defaults (quality 50 = crf 25, preset "slow", tune "ssim"), which give about
-// 0.47x the bytes of libjpeg-turbo at equal SSIMULACRA2 on photos (DESIGN.md; README "Performance" re-measures).
+// 0.47x the bytes of libjpeg-turbo at equal SSIMULACRA2 on photos (README "Performance").
 // AVIF: libheif's libaom defaults (quality 50, speed 6 = effort 3). WebP: cwebp's quality 75 with method 6
 // ("WebP M6" of the OSS seed).
 int default_quality(Format f) { return f == Format::kWebp ? 75 : 50; }

@@ -1,6 +1,6 @@
 /**
  * The one error type of advcompress. Every rejection of the public API is an `AdvcompressError` with a stable
- * `code` (DESIGN.md "Errors"), the codec's `subcode` where there is one (libheif's suberror, libwebp's error),
+ * `code` (ARCHITECTURE.md, "Errors"), the codec's `subcode` where there is one (libheif's suberror, libwebp's error),
  * and a message naming the offending value and the limit. Aborts reject with a `DOMException('AbortError')`.
  */
 export type ErrorCode =
