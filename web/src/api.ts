@@ -140,6 +140,8 @@ export interface ConvertResult {
   ratio: number;
   /** Milliseconds spent decoding and encoding (wall clock, in the thread that ran them). */
   timings: { decodeMs: number; encodeMs: number };
+  /** Full encodes the result took: 1, more when `maxBytes` searched for a quality that fits (0 when `passthrough`). */
+  encodes: number;
   /** Module variant used. */
   variant: Variant;
 }
@@ -302,18 +304,91 @@ async function encodeImages(src: WasmFrames, o: ResolvedOptions, variant: Varian
   const wasmOptions = { format: o.format, quality: o.quality, lossless: o.lossless, chroma: o.chroma,
     bitDepth: o.bitDepth, effort: o.effort, metadata: o.metadata, advanced: o.advanced, colorPrimaries: o.colorPrimaries,
     transferCharacteristics: o.transferCharacteristics, matrixCoefficients: o.matrixCoefficients, fullRange: o.fullRange };
-  const r = unwrap(await call<EncodeModule, WasmEncoded | WasmError>(o.format, variant, (m) => all
-    ? m.encodeFrames(src.frames, { durations: src.durations, loopCount: src.loopCount, primaryIndex: primary },
-      wasmOptions, o.limits)
-    : m.encode(src.frames[primary].data, src.frames[primary], wasmOptions, o.limits)));
+  let encodes = 0;
+  // One encode of `images` at `quality` (undefined: the option's, else the format's default).
+  const encodeAt = async (images: WasmFrames, quality: number | undefined): Promise<WasmEncoded> => {
+    throwIfAborted(ctl.signal);
+    encodes++;
+    if (encodes > 1) ctl.onProgress?.({ stage: 'encoding', fraction: 0.35 + 0.6 * (1 - 1 / encodes) });
+    const opts = { ...wasmOptions, quality: quality ?? o.quality };
+    return unwrap(await call<EncodeModule, WasmEncoded | WasmError>(o.format, variant, (m) => all
+      ? m.encodeFrames(images.frames, { durations: images.durations, loopCount: images.loopCount, primaryIndex: primary },
+        opts, o.limits)
+      : m.encode(images.frames[primary].data, images.frames[primary], opts, o.limits)));
+  };
+  let r = await encodeAt(src, undefined);
+  if (o.maxBytes !== undefined && r.data.byteLength > o.maxBytes)
+    r = await fitMaxBytes(src, r, o.maxBytes, o.allowResize, o.metadata === 'keep', encodeAt, variant, o.limits);
   const encodeMs = now() - t0;
   ctl.onProgress?.({ stage: 'done', fraction: 1 });
   const mimeType = MIME_TYPES[o.format];
   const data = r.data;
   return { data, blob: () => new Blob([data as BlobPart], { type: mimeType }), fileName: `image.${o.format}`,
     mimeType, format: o.format, passthrough: false, warnings, width: r.width, height: r.height, bitDepth: r.bitDepth,
-    quality: r.quality, frameCount: r.frameCount, inputBytes,
+    quality: r.quality, frameCount: r.frameCount, inputBytes, encodes,
     outputBytes: data.byteLength, ratio: data.byteLength / inputBytes, timings: { decodeMs, encodeMs }, variant };
+}
+
+/**
+ * `maxBytes`: the output at `first.quality` (the option's or the format's default) is larger than `maxBytes`; finds
+ * the highest quality whose output fits. Quality 0 first: when it fits, the answer lies in [0, first.quality), found
+ * by regula falsi on log(bytes) (file size is close to exponential in quality for HEVC, AV1 and WebP), with a
+ * bisection step whenever the same end of the bracket moved twice; about 3-5 encodes on photos. Bytes need not be
+ * strictly monotonic in quality (x265 gives an odd quality the file of the next even one): the answer is a quality
+ * that fits whose next step up did not. When quality 0 does not fit: MAX_BYTES_UNREACHABLE, or with `allowResize`
+ * the frames are scaled down (aspect kept; the area scaled by the byte ratio, then 10 % more per retry) until the
+ * output at `first.quality` fits.
+ */
+async function fitMaxBytes(src: WasmFrames, first: WasmEncoded, maxBytes: number, allowResize: boolean,
+  keepsMetadata: boolean, encodeAt: (images: WasmFrames, quality: number | undefined) => Promise<WasmEncoded>,
+  variant: Variant, limits: Required<Limits>): Promise<WasmEncoded> {
+  const qHi = first.quality;
+  const lowest = qHi === 0 ? first : await encodeAt(src, 0);
+  if (lowest.data.byteLength > maxBytes) {
+    if (!allowResize) {
+      throw new AdvcompressError('MAX_BYTES_UNREACHABLE', `maxBytes ${maxBytes} cannot be met: at quality 0 the `
+        + `${lowest.width}x${lowest.height} output is ${lowest.data.byteLength} bytes (allowResize: true scales it down until it fits)`);
+    }
+    let images = src, bytes = first.data.byteLength, shrink = 1;
+    for (let round = 0; round < 12; round++) {
+      shrink *= Math.sqrt(maxBytes / bytes) * (round === 0 ? 1 : 0.9);
+      const scale = Math.max(shrink * 100, 0.01);
+      const w = Math.round(src.frames[0].width * shrink), h = Math.round(src.frames[0].height * shrink);
+      if (w < 8 || h < 8) break;
+      images = { ...src, frames: await Promise.all(src.frames.map((px) => scaled(px, scale, variant, limits))) };
+      const r = await encodeAt(images, qHi);
+      if (r.data.byteLength <= maxBytes) return r;
+      bytes = r.data.byteLength;
+    }
+    throw new AdvcompressError('MAX_BYTES_UNREACHABLE', `maxBytes ${maxBytes} cannot be met, even scaled down to a `
+      + `few pixels at quality ${qHi} (the container and metadata alone may be larger: try metadata: 'strip')`);
+  }
+  // (what does not shrink with quality: the metadata carried over, and the container; the interpolation is on the
+  // rest, so a photo with 10 KB of EXIF is not taken for one whose size hardly depends on quality)
+  const meta = src.frames.reduce((n, f) => n + (f.exif?.byteLength ?? 0) + (f.xmp?.byteLength ?? 0) + (f.icc?.byteLength ?? 0), 0);
+  const fixed = Math.min(keepsMetadata ? meta : 0, 0.9 * lowest.data.byteLength);
+  const ln = (bytes: number) => Math.log(Math.max(1, bytes - fixed));
+  let lo = 0, loR = lowest, hi = qHi, hiBytes = first.data.byteLength, lastMoved = '';
+  let sameEnd = 0;
+  while (hi - lo > 1) {
+    let q: number;
+    if (sameEnd >= 2) { q = Math.floor((lo + hi) / 2); sameEnd = 0; } else {
+      const t = (ln(maxBytes) - ln(loR.data.byteLength)) / (ln(hiBytes) - ln(loR.data.byteLength));
+      q = Math.min(hi - 1, Math.max(lo + 1, Math.round(lo + t * (hi - lo))));
+    }
+    const r = await encodeAt(src, q);
+    const moved = r.data.byteLength <= maxBytes ? 'lo' : 'hi';
+    sameEnd = moved === lastMoved ? sameEnd + 1 : 1;
+    lastMoved = moved;
+    if (moved === 'lo') { lo = q; loR = r; } else { hi = q; hiBytes = r.data.byteLength; }
+  }
+  return loR;
+}
+
+// A frame scaled to `percent` of its size (stb_image_resize2 in the decode module, as every resize).
+async function scaled(px: WasmPixels, percent: number, variant: Variant, limits: Required<Limits>): Promise<WasmPixels> {
+  return unwrap(await call<DecodeModule, WasmPixels | WasmError>('decode', variant, (m) => m.transform(px.data, px,
+    { autoOrient: false, orientation: 1, limits, resize: [{ mode: 'scale', scaleX: percent, scaleY: percent }] })));
 }
 
 /** The limit errors imageMogr2's `ignore-error/1` turns into "hand back the original". */
@@ -333,7 +408,7 @@ function passthrough(bytes: Uint8Array, dec: DecodeModule, reason: AdvcompressEr
     fileName: `image.${format === 'jpeg' ? 'jpg' : format}`, mimeType, format,
     passthrough: true, warnings: w, width: p?.width ?? 0, height: p?.height ?? 0, bitDepth: p?.bitDepth ?? 8,
     quality: p?.quality ?? 100,
-    frameCount: p?.frameCount ?? 1, inputBytes: bytes.byteLength, outputBytes: bytes.byteLength, ratio: 1,
+    frameCount: p?.frameCount ?? 1, inputBytes: bytes.byteLength, outputBytes: bytes.byteLength, ratio: 1, encodes: 0,
     timings: { decodeMs: 0, encodeMs: 0 }, variant };
 }
 

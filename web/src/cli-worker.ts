@@ -12,7 +12,8 @@ try {
   const r = await convert(new Uint8Array(input.buffer, input.byteOffset, input.byteLength), options);
   parentPort!.postMessage({ ok: true, data: r.data, width: r.width, height: r.height, bitDepth: r.bitDepth,
     mimeType: r.mimeType, format: r.format, inputBytes: r.inputBytes, outputBytes: r.outputBytes,
-    timings: r.timings, variant: r.variant, warnings: r.warnings, passthrough: r.passthrough, frameCount: r.frameCount },
+    timings: r.timings, variant: r.variant, warnings: r.warnings, passthrough: r.passthrough, frameCount: r.frameCount,
+    quality: r.quality, encodes: r.encodes },
     r.passthrough ? [] : [r.data.buffer as ArrayBuffer]);
 } catch (e) {
   const err = e as AdvcompressError;

@@ -5,7 +5,7 @@
  *
  *   advcompress [INPUT...] [-f heic|avif|webp] [-q 0-100] [--lossless] [-e 0-9] [--chroma 420|422|444]
  *               [--bit-depth 8|10|12] [--strip] [--max-width N] [--max-height N] [--rule RULE] [-o OUT]
- *               [--no-save-all] [--primary-index N]
+ *               [--no-save-all] [--primary-index N] [--max-bytes N [--allow-resize]]
  *               [--variant baseline|simd]
  *
  * With no INPUT: converts a real photograph from a Debian package to all three formats and prints a table.
@@ -45,6 +45,9 @@ Options:
                         multi-image HEIC/AVIF or an animated WebP)
       --primary-index N the frame that becomes the primary image (--primary-index=-1: the last; default: the
                         source's primary)
+      --max-bytes N     the output is at most N bytes: the quality is lowered (from -q, default the format's)
+                        to the highest that fits; exit 1 with MAX_BYTES_UNREACHABLE when even quality 0 is larger
+      --allow-resize    with --max-bytes: scale the image down instead of failing when quality 0 does not fit
   -r, --rule RULE       a cloud rule, as on Tencent CI or Alibaba OSS: 'imageMogr2/thumbnail/1280x/format/heif',
                         'image/format,heic/resize,l_900,h_600'; what it sets wins over the options above,
                         and where advcompress differs from the cloud a warning is printed
@@ -58,7 +61,7 @@ Exit status: 0 success, 1 a conversion failed (its error code is printed), 2 usa
 interface WorkerResult {
   ok: boolean; code?: string; message?: string; data?: Uint8Array; width?: number; height?: number;
   bitDepth?: number; format?: string; inputBytes?: number; outputBytes?: number; warnings?: string[]; frameCount?: number;
-  passthrough?: boolean;
+  passthrough?: boolean; quality?: number; encodes?: number;
   timings?: { decodeMs: number; encodeMs: number }; variant?: string;
 }
 
@@ -103,6 +106,7 @@ async function main(): Promise<number> {
         output: { type: 'string', short: 'o' }, variant: { type: 'string' },
         'max-width': { type: 'string' }, 'max-height': { type: 'string' }, rule: { type: 'string', short: 'r' },
         'no-save-all': { type: 'boolean' }, 'primary-index': { type: 'string' },
+        'max-bytes': { type: 'string' }, 'allow-resize': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' },
       },
     });
@@ -124,6 +128,7 @@ async function main(): Promise<number> {
     autoOrient: v['no-auto-orient'] ? false : undefined,
     maxWidth: num('max-width', v['max-width']), maxHeight: num('max-height', v['max-height']), rule: v.rule,
     saveAll: v['no-save-all'] ? false : undefined, primaryIndex: num('primary-index', v['primary-index']),
+    maxBytes: num('max-bytes', v['max-bytes']), allowResize: v['allow-resize'] ? true : undefined,
   };
   for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k];
 
@@ -165,7 +170,8 @@ async function main(): Promise<number> {
       if (!rows.includes(inputRow)) rows.push(inputRow);
       const saved = (1 - r.outputBytes! / inBytes) * 100;
       rows.push([r.format!.toUpperCase(), kb(r.outputBytes!), `${saved.toFixed(1)}%`, `${(r.timings!.encodeMs / 1000).toFixed(2)} s`,
-        `${r.width}x${r.height}${r.frameCount! > 1 ? ` x ${r.frameCount} frames` : ''}, ${r.bitDepth}-bit, ${r.variant} -> ${relative(process.cwd(), out) || out}`]);
+        `${r.width}x${r.height}${r.frameCount! > 1 ? ` x ${r.frameCount} frames` : ''}, ${r.bitDepth}-bit, `
+        + `${r.encodes! > 1 ? `quality ${r.quality} (${r.encodes} encodes to fit --max-bytes), ` : ''}${r.variant} -> ${relative(process.cwd(), out) || out}`]);
     }
   }
   if (rows.length) {

@@ -14,6 +14,9 @@ export type ErrorCode =
   | 'OUTPUT_TOO_LARGE'
   | 'OUT_OF_MEMORY'
   | 'ENCODER_ERROR'
+  /** `maxBytes` cannot be met: even quality 0 gives a larger file (and `allowResize` is off, or scaling down to a
+   * few pixels did not help either); the message names the smallest size reached. */
+  | 'MAX_BYTES_UNREACHABLE'
   | 'UPLOAD_FAILED';
 
 /** Error with a stable machine-readable `code` and an optional codec `subcode` (0 when none). */

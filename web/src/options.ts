@@ -124,6 +124,14 @@ export interface EncodeOptions {
   /** A cloud rule (`imageMogr2/…` or OSS `image/…`, see `parseRule()`), applied on top of these options: what the
    * rule sets (format, quality, resize, strip, auto-orient) wins; the other options fill the rest. `convert()` only. */
   rule?: string;
+  /** Largest output in bytes, kept: when the file at `quality` (default: the format's) is larger, the quality is
+   * lowered to the highest that fits, found by a search over quality on the decoded image (decoded once; each step
+   * one encode, `ConvertResult.encodes` counts them). What browser-image-compression's `maxSizeMB` promises. When
+   * even quality 0 does not fit: `MAX_BYTES_UNREACHABLE`, unless `allowResize`. Lossy output only. */
+  maxBytes?: number;
+  /** With `maxBytes`: when even quality 0 does not fit, scale the image down (aspect ratio kept) until the output
+   * at `quality` fits, instead of failing; the result's `width`/`height` tell the size. Default false. */
+  allowResize?: boolean;
 }
 
 /** Options after validation, as handed to the wasm modules. */
@@ -147,6 +155,8 @@ export interface ResolvedOptions {
   saveAll: boolean;
   primaryIndex?: number;
   rule?: string;
+  maxBytes?: number;
+  allowResize: boolean;
 }
 
 function describe(v: unknown): string {
@@ -164,7 +174,7 @@ function intIn(name: string, v: unknown, lo: number, hi: number): number | undef
 
 const KNOWN = new Set(['format', 'quality', 'lossless', 'chroma', 'bitDepth', 'effort', 'speed', 'metadata',
   'autoOrient', 'colorPrimaries', 'transferCharacteristics', 'matrixCoefficients', 'fullRange', 'advanced', 'limits',
-  'maxWidth', 'maxHeight', 'resize', 'saveAll', 'primaryIndex', 'rule']);
+  'maxWidth', 'maxHeight', 'resize', 'saveAll', 'primaryIndex', 'rule', 'maxBytes', 'allowResize']);
 
 /**
  * Validates `options` and fills defaults. `defaultFormat` is the entry point's default.
@@ -225,9 +235,15 @@ export function resolveOptions(options: EncodeOptions | undefined, defaultFormat
   const saveAll = o.saveAll ?? true;
   if (typeof saveAll !== 'boolean') throw invalid('saveAll', 'boolean', o.saveAll);
   const primaryIndex = intIn('primaryIndex', o.primaryIndex, -1, 1e6);
+  const maxBytes = intIn('maxBytes', o.maxBytes, 1, 2 ** 40);
+  const allowResize = o.allowResize ?? false;
+  if (typeof allowResize !== 'boolean') throw invalid('allowResize', 'boolean', o.allowResize);
+  if (allowResize && maxBytes === undefined) throw new AdvcompressError('INVALID_OPTION', 'allowResize goes with maxBytes');
+  if (maxBytes !== undefined && lossless)
+    throw new AdvcompressError('INVALID_OPTION', 'maxBytes needs lossy output: lossless has no quality to lower');
   return { format, quality, lossless, chroma: o.chroma, bitDepth: o.bitDepth, effort, metadata, autoOrient,
     colorPrimaries, transferCharacteristics, matrixCoefficients, fullRange: o.fullRange, advanced: o.advanced, limits,
-    resize, saveAll, primaryIndex, rule: o.rule };
+    resize, saveAll, primaryIndex, rule: o.rule, maxBytes, allowResize };
 }
 
 /** MIME type of each output format. */
