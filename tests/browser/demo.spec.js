@@ -113,6 +113,27 @@ test('an animated GIF becomes an animated WebP: every frame kept (webpmux counts
   expect(errors).toEqual([]);
 });
 
+test('a max file size holds: the quality is lowered until the download fits, and the table says so', async ({ page }) => {
+  const errors = watch(page);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`${DEMO}?format=avif&compare=false`);
+  await page.getByLabel(/Max file size/).fill('40');  // (Dune's AVIF at the default quality: ~55 KB)
+  await page.getByLabel(/Max file size/).blur();
+  expect(new URL(page.url()).searchParams.get('maxKB')).toBe('40');  // shareable like the other settings
+  await dropFiles(page, [THREE[1]]);
+  await waitDone(page, 1);
+  const row = page.locator('.card tbody tr').first();
+  await expect(row.locator('td').first()).toContainText(/KB \(quality \d+, 1280×800\)/);
+  await page.screenshot({ path: join(SHOTS, 'demo-max-size.png'), fullPage: true });
+  const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('link', { name: /Download/ }).click()]);
+  const out = join(tmp, 'budget.avif');
+  await download.saveAs(out);
+  expect(readFileSync(out).length).toBeLessThanOrEqual(40 * 1024);
+  execFileSync('avifdec', [out, `${out}.png`], { stdio: 'pipe' });
+  expect(execFileSync('identify', ['-format', '%w %h', `${out}.png`], { encoding: 'utf8' })).toBe('1280 800');
+  expect(errors).toEqual([]);
+});
+
 test('phone width: the page reflows to one column and stays usable', async ({ page }) => {
   const errors = watch(page);
   await page.setViewportSize({ width: 390, height: 844 });

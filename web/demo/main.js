@@ -21,12 +21,13 @@ const FORMATS = ['heic', 'avif', 'webp'];
 
 // ----- settings, persisted in the URL so a conversion can be shared -----------------------------------------------
 
-const FIELDS = ['format', 'quality', 'lossless', 'chroma', 'bitDepth', 'maxSize', 'metadata', 'compare', 'rule'];
+const FIELDS = ['format', 'quality', 'lossless', 'chroma', 'bitDepth', 'maxSize', 'maxKB', 'metadata', 'compare', 'rule'];
 
 function readSettings() {
   const f = settingsForm.elements;
   return { format: f.format.value, quality: Number(f.quality.value), lossless: f.lossless.checked,
-    chroma: f.chroma.value, bitDepth: f.bitDepth.value, maxSize: f.maxSize.value, metadata: f.metadata.value,
+    chroma: f.chroma.value, bitDepth: f.bitDepth.value, maxSize: f.maxSize.value, maxKB: f.maxKB.value,
+    metadata: f.metadata.value,
     compare: f.compare.checked, rule: f.rule.value.trim() };
 }
 
@@ -84,6 +85,8 @@ async function optionsFor(s, format) {
   if (s.chroma && !(format === 'webp' && s.chroma !== '420')) o.chroma = s.chroma;
   if (s.bitDepth && format !== 'webp') o.bitDepth = Number(s.bitDepth);
   if (s.maxSize) { o.maxWidth = Number(s.maxSize); o.maxHeight = Number(s.maxSize); }
+  // (a size budget: maxBytes, scaled down where even quality 0 is too big; lossless has no quality to lower)
+  if (s.maxKB && !s.lossless) { o.maxBytes = Math.round(Number(s.maxKB) * 1024); o.allowResize = true; }
   if (s.metadata === 'strip') o.metadata = 'strip';
   return o;
 }
@@ -180,7 +183,8 @@ function addRow(job, r, db, why) {
   const row = el('tr', {},
     el('th', { scope: 'row', textContent: r.format.toUpperCase() + (r === job.primary ? ' ★' : '') +
       (r.frameCount > 1 ? ` (${r.frameCount} frames)` : '') }),
-    el('td', { textContent: kb(r.outputBytes) }),
+    el('td', { textContent: kb(r.outputBytes) + (r.encodes > 1 ? ` (quality ${r.quality}, ${r.width}×${r.height})` : ''),
+      title: r.encodes > 1 ? `${r.encodes} encodes to fit the size budget` : '' }),
     el('td', { textContent: `${saved.toFixed(1)}%` }),
     el('td', { textContent: `${(r.timings.encodeMs / 1000).toFixed(2)} s` }),
     el('td', { textContent: db === undefined ? 'n/a' : db === Infinity ? '∞ (identical)' : `${db.toFixed(1)} dB`,
