@@ -442,3 +442,55 @@ test("a HEIC whose ftyp names only 'mif1' converts (one sniffer for C++ and Type
   const r = await convert(heic, { format: 'webp', effort: 0 });
   assert.deepEqual([r.format, r.width, r.height], ['webp', 320, 213]);
 });
+
+// `heif` rewritten with a 64-bit `largesize` ftyp header (size field 1, then the size in 8 bytes; ISO/IEC 14496-12
+// 4.2): 8 bytes longer, so every file offset in `iloc` moves by 8 too.
+function withLargesizeFtyp(heif) {
+  const dv = new DataView(heif.buffer, heif.byteOffset, heif.byteLength);
+  const ftypSize = dv.getUint32(0);
+  const out = new Uint8Array(heif.length + 8);
+  const odv = new DataView(out.buffer);
+  odv.setUint32(0, 1);
+  out.set(heif.subarray(4, 8), 4);                              // 'ftyp'
+  odv.setBigUint64(8, BigInt(ftypSize + 8));
+  out.set(heif.subarray(8), 16);                                 // brands, then every later box, 8 bytes on
+  // find meta/iloc in the new file and add 8 to each file offset
+  const box = (at) => ({ size: odv.getUint32(at), type: String.fromCharCode(...out.subarray(at + 4, at + 8)) });
+  let at = ftypSize + 8, meta = -1;
+  while (at + 8 <= out.length) { const b = box(at); if (b.type === 'meta') { meta = at; break; } at += b.size; }
+  assert.ok(meta > 0, 'a meta box');
+  let c = meta + 12, iloc = -1;                                  // (meta is a FullBox: version + flags)
+  while (c < meta + box(meta).size) { const b = box(c); if (b.type === 'iloc') { iloc = c; break; } c += b.size; }
+  assert.ok(iloc > 0, 'an iloc box');
+  const version = out[iloc + 8];
+  const offSize = out[iloc + 12] >> 4, baseSize = out[iloc + 13] >> 4, indexSize = version >= 1 ? out[iloc + 13] & 15 : 0;
+  let p = iloc + 14;
+  const read = (n) => { const v = n === 8 ? Number(odv.getBigUint64(p)) : n === 4 ? odv.getUint32(p) : n === 2 ? odv.getUint16(p) : 0; p += n; return v; };
+  const add8 = (n) => { if (n === 4) odv.setUint32(p, odv.getUint32(p) + 8); else if (n === 8) odv.setBigUint64(p, odv.getBigUint64(p) + 8n); p += n; };
+  const items = read(version < 2 ? 2 : 4);
+  for (let i = 0; i < items; i++) {
+    read(version < 2 ? 2 : 4);                                   // item_ID
+    const method = version >= 1 ? read(2) & 15 : 0;             // construction_method (0: file offsets)
+    read(2);                                                     // data_reference_index
+    const fileOffsets = method === 0;
+    if (fileOffsets && baseSize) add8(baseSize); else read(baseSize);
+    const extents = read(2);
+    for (let e = 0; e < extents; e++) {
+      read(indexSize);
+      if (fileOffsets && !baseSize) add8(offSize); else read(offSize);
+      read(out[iloc + 12] & 15);                                 // extent_length
+    }
+  }
+  return out;
+}
+
+test('a HEIC whose ftyp uses a 64-bit largesize converts (the sniffer reads the brands after it)', async () => {
+  const photo = new Uint8Array(readFileSync('/usr/share/backgrounds/mate/nature/Storm.jpg'));
+  const heic = (await convert(photo, { format: 'heic', effort: 0, maxWidth: 320 })).data;
+  const large = withLargesizeFtyp(heic);
+  assert.equal(new DataView(large.buffer).getUint32(0), 1);
+  writeFileSync(join(tmp, 'largesize.heic'), large);
+  run('heif-info', [join(tmp, 'largesize.heic')]);              // (libheif itself reads the rewritten file)
+  const r = await convert(large, { format: 'webp', effort: 0 });
+  assert.deepEqual([r.format, r.width, r.height], ['webp', 320, 213]);
+});

@@ -1,4 +1,4 @@
-// advcompress — the body shared by the three encoder modules' entry points (heic.cpp, avif.cpp, webp.cpp):
+// advcompress — the body shared by the encoder modules' entry points (heif.cpp for heic and avif, webp.cpp):
 // encode / encodeFrames / decode / decodeFrames / probe, plain values in, {…} | {error: {code, subcode, message}} out.
 // SPDX-License-Identifier: MIT
 #pragma once

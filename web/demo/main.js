@@ -224,7 +224,7 @@ async function run(file) {
         for (const w of r.warnings) card.append(el('p', { className: 'hint', textContent: `Note: ${w}` }));
       }
       let db, why;
-      try { db = await psnr(file, r.data, undefined, { signal: ctl.signal }); } catch (e) {
+      try { db = await psnr(file, r.data, {}, { signal: ctl.signal }); } catch (e) {
         if (e.name === 'AbortError') throw e;
         why = e.message;
       }

@@ -12,6 +12,23 @@ import { MIME_TYPES, resolveOptions, type EncodeOptions, type Format, type Limit
  * bytes. Anything else, or a detached ArrayBuffer, is refused with `INVALID_OPTION` before any work (input.ts). */
 export type Input = Blob | ArrayBuffer | ArrayBufferView;
 
+/** Options of `decode()` and `decodeFrames()`. */
+export interface DecodeOptions {
+  /** Rotate/flip per the EXIF orientation and reset the tag (default true, as imageMogr2 `/auto-orient`). */
+  autoOrient?: boolean;
+  /** Overrides of the default {@link Limits}, checked from the headers before decoding. */
+  limits?: Limits;
+  /** 8-bit RGBA whatever the source (ready for `new ImageData`), converted where the decoding ran (a worker in
+   * browsers); default false: RGB(A), 16-bit for deeper sources. */
+  rgba8?: boolean;
+}
+
+/** Options of `psnr()`. */
+export interface PsnrOptions {
+  /** Overrides of the default {@link Limits} for decoding both images. */
+  limits?: Limits;
+}
+
 /** Stages reported to `onProgress`. */
 export type Stage = 'loading' | 'decoding' | 'encoding' | 'done';
 /** Per-call controls. */
@@ -586,7 +603,7 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
    * @example const px = await decode(result.data, { rgba8: true });
    *   ctx.putImageData(new ImageData(new Uint8ClampedArray(px.data.buffer), px.width, px.height), 0, 0);
    */
-  async function decodeAny(input: Input, options: { autoOrient?: boolean; limits?: Limits; rgba8?: boolean } = {}): Promise<DecodedImage> {
+  async function decodeAny(input: Input, options: DecodeOptions = {}): Promise<DecodedImage> {
     const bytes = await bytesOf(input);
     const o = resolveOptions({ autoOrient: options.autoOrient, limits: options.limits }, defaultFormat);
     const src = await decodeBytes(bytes, { autoOrient: o.autoOrient, limits: o.limits, resize: [] },
@@ -602,7 +619,7 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
    * @throws AdvcompressError as decode(); TOO_MANY_FRAMES / DIMENSIONS_TOO_LARGE count every frame.
    * @example const { frames, durations } = await decodeFrames(gifFile, { rgba8: true });
    */
-  async function decodeFrames(input: Input, options: { autoOrient?: boolean; limits?: Limits; rgba8?: boolean } = {}): Promise<DecodedFrames> {
+  async function decodeFrames(input: Input, options: DecodeOptions = {}): Promise<DecodedFrames> {
     const bytes = await bytesOf(input);
     const o = resolveOptions({ autoOrient: options.autoOrient, limits: options.limits }, defaultFormat);
     const src = await decodeBytes(bytes, { autoOrient: o.autoOrient, limits: o.limits, resize: [] },
@@ -618,7 +635,7 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
    * @throws AdvcompressError INVALID_OPTION when the sizes differ, plus decode()'s errors.
    * @example const db = await psnr(file, result.data);   // 40 dB and up: hard to tell apart
    */
-  async function psnr(a: Input, b: Input, options: { limits?: Limits } = {}): Promise<number> {
+  async function psnr(a: Input, b: Input, options: PsnrOptions = {}): Promise<number> {
     const [x, y] = [await decodeAny(a, options), await decodeAny(b, options)];
     if (x.width !== y.width || x.height !== y.height)
       throw new AdvcompressError('INVALID_OPTION', `psnr: the images differ in size (${x.width}x${x.height} vs ${y.width}x${y.height})`);

@@ -5,7 +5,8 @@
  * SPDX-License-Identifier: MIT
  */
 import * as Comlink from 'comlink';
-import type { CallOptions, ConvertResult, DecodedFrames, DecodedImage, Input, Pixels, ProbeResult, RulePlan } from './api.js';
+import type { CallOptions, ConvertResult, DecodedFrames, DecodedImage, DecodeOptions, Input, Pixels, ProbeResult, PsnrOptions,
+  RulePlan } from './api.js';
 import { AdvcompressError } from './errors.js';
 import { checkInput, describeValue } from './input.js';
 import type { Variant } from './loader.js';
@@ -50,13 +51,14 @@ export interface BrowserApi {
   probe(input: Input, limits?: Limits, ctl?: Pick<CallOptions, 'signal'>): Promise<ProbeResult>;
   /** Decodes an encoded image to pixels in a worker (see the Node `decode()`); with `rgba8: true` the pixels come
    * back as 8-bit RGBA ready for `ImageData`, converted in the worker; useful to preview HEIC. */
-  decode(input: Input, options?: { autoOrient?: boolean; limits?: Limits; rgba8?: boolean }, ctl?: Pick<CallOptions, 'signal'>): Promise<DecodedImage>;
+  decode(input: Input, options?: DecodeOptions, ctl?: Pick<CallOptions, 'signal'>): Promise<DecodedImage>;
   /** Parses a cloud rule (see the Node `parseRule()`). */
   parseRule(rule: string): Promise<RulePlan>;
   /** Decodes every frame of an animation or multi-image file in a worker (see the Node `decodeFrames()`). */
-  decodeFrames(input: Input, options?: { autoOrient?: boolean; limits?: Limits; rgba8?: boolean }, ctl?: Pick<CallOptions, 'signal'>): Promise<DecodedFrames>;
-  /** PSNR (dB) between two encoded images of the same size, decoded and compared in a worker. */
-  psnr(a: Input, b: Input, limits?: Limits, ctl?: Pick<CallOptions, 'signal'>): Promise<number>;
+  decodeFrames(input: Input, options?: DecodeOptions, ctl?: Pick<CallOptions, 'signal'>): Promise<DecodedFrames>;
+  /** PSNR (dB) between two encoded images of the same size, decoded and compared in a worker (see the Node
+   * `psnr()`; the same arguments, plus `ctl`). */
+  psnr(a: Input, b: Input, options?: PsnrOptions, ctl?: Pick<CallOptions, 'signal'>): Promise<number>;
   /** Forces the wasm variant of every worker of this pool (`undefined`: detect SIMD). */
   setVariant(variant: Variant | undefined): void;
   /** Terminates the workers; running and queued jobs reject with AbortError; later calls spawn new workers. */
@@ -113,9 +115,9 @@ export function makeBrowserApi(spawn: () => Worker, options?: PoolOptions): Brow
       if (typeof rule !== 'string') throw new AdvcompressError('INVALID_RULE', `Expected a rule string but received ${describeValue(rule)}`);
       return pool.run((w) => w.parseRule(rule));
     },
-    psnr: async (a, b, limits, ctl) => {
+    psnr: async (a, b, options, ctl) => {
       checkInput(a, 'a'); checkInput(b, 'b');
-      return pool.run((w) => w.psnr(a, b, limits), ctl?.signal);
+      return pool.run((w) => w.psnr(a, b, options), ctl?.signal);
     },
     setVariant: (v) => {
       if (v !== undefined && v !== 'baseline' && v !== 'simd')

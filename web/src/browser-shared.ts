@@ -3,7 +3,8 @@
  * Pic-Operations / UploadResult helpers (no wasm, no workers).
  * SPDX-License-Identifier: MIT
  */
-export type { CallOptions, ConvertResult, DecodedFrames, DecodedImage, Input, InputFormat, Pixels, ProbeResult, QualityStep, RulePlan,
+export type { CallOptions, ConvertResult, DecodedFrames, DecodedImage, DecodeOptions, Input, InputFormat, Pixels, ProbeResult,
+  PsnrOptions, QualityStep, RulePlan,
   Stage } from './api.js';
 export type { BrowserApi, PageInput } from './browser-api.js';
 export type { PoolOptions } from './pool.js';

@@ -22,7 +22,8 @@ export const psnr = api.psnr;
 /** Decodes every frame of an animation or multi-image file (see makeApi's decodeFrames). */
 export const decodeFrames = api.decodeFrames;
 export { parseRule, probe } from './api.js';
-export type { CallOptions, ConvertResult, DecodedFrames, DecodedImage, Input, InputFormat, Pixels, ProbeResult, QualityStep, RulePlan,
+export type { CallOptions, ConvertResult, DecodedFrames, DecodedImage, DecodeOptions, Input, InputFormat, Pixels, ProbeResult,
+  PsnrOptions, QualityStep, RulePlan,
   Stage } from './api.js';
 export { AdvcompressError } from './errors.js';
 export type { ErrorCode } from './errors.js';

@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: MIT
  */
 import * as Comlink from 'comlink';
-import type { makeApi, ConvertResult, DecodedFrames, DecodedImage, Input, Pixels, Stage } from './api.js';
+import type { makeApi, ConvertResult, DecodedFrames, DecodedImage, DecodeOptions, Input, Pixels, PsnrOptions, Stage } from './api.js';
 import { parseRule, probe } from './api.js';
 import { heapBytes, setVariant, type Variant } from './loader.js';
 import type { EncodeOptions, Limits } from './options.js';
@@ -62,14 +62,14 @@ export function serve(api: ReturnType<typeof makeApi>): void {
       return answer(async () => plain(await api.encode(pixels, options, { onProgress })), (r) => [r.data.buffer as ArrayBuffer]);
     },
     probe(input: Input, limits?: Limits) { return answer(() => probe(input, limits)); },
-    decode(input: Input, options?: { autoOrient?: boolean; limits?: Limits; rgba8?: boolean }) {
+    decode(input: Input, options?: DecodeOptions) {
       return answer(() => api.decode(input, options), (d) => [d.data.buffer as ArrayBuffer]);
     },
-    decodeFrames(input: Input, options?: { autoOrient?: boolean; limits?: Limits; rgba8?: boolean }) {
+    decodeFrames(input: Input, options?: DecodeOptions) {
       return answer(() => api.decodeFrames(input, options), (d) => d.frames.map((f) => f.data.buffer as ArrayBuffer));
     },
     parseRule(rule: string) { return answer(() => parseRule(rule)); },
-    psnr(a: Input, b: Input, limits?: Limits) { return answer(() => api.psnr(a, b, { limits })); },
+    psnr(a: Input, b: Input, options?: PsnrOptions) { return answer(() => api.psnr(a, b, options)); },
     setVariant(v: Variant | undefined) { setVariant(v); },
   };
   Comlink.expose(worker);
@@ -80,9 +80,9 @@ export type WorkerApi = {
   convert(input: WorkerInput, options: EncodeOptions | string | undefined, onProgress?: Progress): Promise<Answer<PlainResult>>;
   encode(pixels: Pixels, options: EncodeOptions | undefined, onProgress?: Progress): Promise<Answer<PlainResult>>;
   probe(input: Input, limits?: Limits): Promise<Answer<Awaited<ReturnType<typeof probe>>>>;
-  decode(input: Input, options?: { autoOrient?: boolean; limits?: Limits; rgba8?: boolean }): Promise<Answer<DecodedImage>>;
-  decodeFrames(input: Input, options?: { autoOrient?: boolean; limits?: Limits; rgba8?: boolean }): Promise<Answer<DecodedFrames>>;
+  decode(input: Input, options?: DecodeOptions): Promise<Answer<DecodedImage>>;
+  decodeFrames(input: Input, options?: DecodeOptions): Promise<Answer<DecodedFrames>>;
   parseRule(rule: string): Promise<Answer<Awaited<ReturnType<typeof parseRule>>>>;
-  psnr(a: Input, b: Input, limits?: Limits): Promise<Answer<number>>;
+  psnr(a: Input, b: Input, options?: PsnrOptions): Promise<Answer<number>>;
   setVariant(v: Variant | undefined): Promise<void>;
 };

@@ -1,32 +1,40 @@
-// advcompress — entry point of the HEIC module (libheif + x265 + libde265).
-// SPDX-License-Identifier: GPL-2.0-or-later
-// This module links x265, which is licensed under the GNU GPL version 2 or later; the module as a whole is
-// therefore distributed under the GPL (see NOTICE). It is only reachable through the `advcompress/heic` entry point.
+// advcompress — entry point of the two HEIF modules, built from this one file: `heic` (libheif + x265 + libde265:
+// HEIF with HEVC) and `avif` (libheif + libaom: HEIF with AV1). CMake defines ADVCOMPRESS_HEIF_MODULE as "heic"
+// or "avif"; the functions are the same, the libheif they link decides the codec.
+// SPDX-License-Identifier: MIT (this file). The `heic` module links x265, licensed under the GNU GPL version 2 or
+// later, so that module as a whole is distributed under the GPL (see NOTICE); it is only reachable through the
+// `advcompress/heic` entry point. The `avif` module stays permissive.
 #include <libheif/heif.h>
 
 #include "advcompress/encode.h"
 #include "encoder_entry.h"
 
+#ifndef ADVCOMPRESS_HEIF_MODULE
+#error "ADVCOMPRESS_HEIF_MODULE must be \"heic\" or \"avif\" (CMakeLists.txt add_module)"
+#endif
+
 using namespace emscripten;
 
-/// codecInfo() -> {module: "heic", libheif: "1.19.8"}
-static val codec_info() { return advcompress::bind::codec_info_value("heic", "libheif", heif_get_version()); }
+/// codecInfo() -> {module: "heic" | "avif", libheif: "1.19.8"}
+static val codec_info() {
+  return advcompress::bind::codec_info_value(ADVCOMPRESS_HEIF_MODULE, "libheif", heif_get_version());
+}
 
-EMSCRIPTEN_BINDINGS(advcompress_heic) {
+EMSCRIPTEN_BINDINGS(advcompress_heif) {
   /// encode(pixels: Uint8Array, info: PixelInfo, options: EncodeOptions, limits?: Limits)
   ///   -> {data: Uint8Array, width, height, bitDepth, quality (0-100, the one used), frameCount: 1}
   ///   | {error: {code, subcode, message}}.
-  /// HEIF with HEVC; options.format must be "heic".
+  /// HEIF with HEVC (heic module; options.format must be "heic") or AV1 (avif module; "avif").
   function("encode", advcompress::bind::encode_image_entry<advcompress::encode_heif>);
   /// decode(bytes: Uint8Array, limits?: Limits) -> {data, width, height, channels, bytesPerSample, ...} | {error}:
-  /// the primary image of a HEIF file coded in HEVC (previews of what encode() wrote).
+  /// the primary image of a HEIF file coded in this module's codec (previews of what encode() wrote).
   function("decode", advcompress::bind::decode_entry<advcompress::decode_heif>);
   /// encodeFrames(frames: Array<pixels & PixelInfo>, animation: {durations?, loopCount?, primaryIndex?}, options,
-  ///   limits?) -> {data, width, height, bitDepth, quality, frameCount} | {error}: a multi-image HEIF (HEVC),
+  ///   limits?) -> {data, width, height, bitDepth, quality, frameCount} | {error}: a multi-image HEIF/AVIF,
   ///   frames.primaryIndex the primary image.
   function("encodeFrames", advcompress::bind::encode_frames_entry<advcompress::encode_heif_frames>);
   /// decodeFrames(bytes: Uint8Array, limits?: Limits) -> {frames, durations, loopCount, primaryIndex} | {error}:
-  /// every top-level image of a HEIF file coded in HEVC, with its metadata and the primary index.
+  /// every top-level image of a HEIF file coded in this module's codec, with its metadata and the primary index.
   function("decodeFrames", advcompress::bind::decode_frames_entry<advcompress::decode_heif_frames>);
   /// probe(bytes: Uint8Array, limits?: Limits) -> {format: "heif"|"avif", width, height, frameCount, bitDepth,
   ///   hasAlpha, orientation} | {error}: HEIF/AVIF headers read by libheif, limits checked, nothing decoded.
