@@ -79,6 +79,17 @@ for (const app of APPS) {
     expect(await page.evaluate(() => window.t.blockMainThread(200))).toBeGreaterThan(150);
   });
 
+  test(`${app}: convertMany gives several outputs (sizes, formats, a cloud rule) from one decode in a worker`, async ({ page }) => {
+    await open(page, app, 4173);
+    const rs = await page.evaluate(() => window.t.convertMany('/photos/Storm.jpg',
+      [{ format: 'heic', maxWidth: 800, effort: 0 }, 'imageMogr2/thumbnail/320x/format/webp', { format: 'avif', maxWidth: 640, effort: 9 }]));
+    expect(rs.error, JSON.stringify(rs.error)).toBeUndefined();
+    expect(rs.map((r) => [r.format, r.width, r.height, r.fileName, r.blobType])).toEqual([
+      ['heic', 800, 533, 'Storm.heic', 'image/heic'], ['webp', 320, 213, 'Storm.webp', 'image/webp'],
+      ['avif', 640, 427, 'Storm.avif', 'image/avif']]);
+    for (const r of rs) expect(independentSize(Buffer.from(r.b64, 'base64'), r.format)).toBe(`${r.width} ${r.height}`);
+  });
+
   test(`${app}: abort mid-encode rejects with AbortError and the next job succeeds`, async ({ page }) => {
     await open(page, app, 4173);
     const r = await page.evaluate(() => window.t.abortThenNext('/photos/Elephants-12MP.jpg', { format: 'heic' }, 1500,

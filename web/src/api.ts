@@ -468,6 +468,17 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
       warnings.push(`quality: the rule's quality steps replace the option's ${given.quality}`);
   }
 
+  // Parses `o.rule` (when there is one) and applies it to `o`; returns the plan (its quality steps are resolved
+  // against the source once the headers are read).
+  async function applyRuleOf(o: ResolvedOptions, given: EncodeOptions, warnings: string[], variant: Variant): Promise<RulePlan | undefined> {
+    if (o.rule === undefined) return undefined;
+    const rule = o.rule;
+    const plan = unwrap(await call<DecodeModule, RulePlan | WasmError>('decode', variant, (m) => m.parseRule(rule)));
+    applyRule(o, given, plan, warnings);
+    checkFormat(o);
+    return plan;
+  }
+
   // The headers of `bytes`, limits checked, from the module that reads them: JPEG/PNG/GIF/BMP/WebP in the decode
   // module, HEIF/AVIF in the HEIC or AVIF module (orientation 1: libheif applies irot/imir when it decodes).
   // undefined for a HEIC this entry point does not read (decodeBytes then says so).
@@ -536,13 +547,7 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
     const dec = await loadModule<DecodeModule>('decode', variant);
     throwIfAborted(ctl.signal);
     const warnings: string[] = [];
-    let plan: RulePlan | undefined;
-    if (o.rule !== undefined) {
-      const rule = o.rule;
-      plan = unwrap(await call<DecodeModule, RulePlan | WasmError>('decode', variant, (m) => m.parseRule(rule)));
-      applyRule(o, given, plan, warnings);
-      checkFormat(o);
-    }
+    const plan = await applyRuleOf(o, given, warnings, variant);
     ctl.onProgress?.({ stage: 'decoding', fraction: 0.05 });
     const t0 = now();
     try {
@@ -653,5 +658,79 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
     return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
   }
 
-  return { convert, encode, decode: decodeAny, decodeFrames, psnr };
+  /**
+   * Several outputs from one decode (the sizes of a responsive image set, or the rules of one COS `Pic-Operations`
+   * header): each entry of `outputs` is what `convert()` takes as its second argument (options or a cloud rule).
+   * The input is probed once, every output's size is planned from the headers (an impossible one fails before any
+   * decoding), the image is decoded and oriented once, then each output is resized from that and encoded, in order.
+   * Decoding is shared, so the outputs must agree on `autoOrient` and `limits` (INVALID_OPTION otherwise).
+   * @param outputs 1-16 options objects or rule strings.
+   * @returns one ConvertResult per output, in order; `timings.decodeMs` is the one shared decode.
+   * @throws AdvcompressError as convert() (the first output that fails rejects the call; a rule with
+   *   `ignore-error/1` gives its passthrough result instead); DOMException AbortError.
+   * @example const [big, thumb] = await convertMany(file, [{ format: 'avif', maxWidth: 2048 }, 'imageMogr2/thumbnail/320x/format/webp']);
+   */
+  async function convertMany(input: Input, outputs: Array<EncodeOptions | string>, ctl: CallOptions = {}): Promise<ConvertResult[]> {
+    if (!Array.isArray(outputs) || outputs.length < 1 || outputs.length > 16)
+      throw new AdvcompressError('INVALID_OPTION', `Expected an array of 1 to 16 outputs (options or rules) for outputs but received ${Array.isArray(outputs) ? `${outputs.length} entries` : typeof outputs}`);
+    const each = outputs.map((options) => {
+      const given: EncodeOptions = typeof options === 'string' ? { rule: options } : options ?? {};
+      const o = resolveOptions(given, defaultFormat);
+      if (o.rule === undefined) checkFormat(o);
+      return { given, o, warnings: [] as string[], plan: undefined as RulePlan | undefined };
+    });
+    throwIfAborted(ctl.signal);
+    const bytes = await bytesOf(input);
+    const variant = await pickVariant();
+    ctl.onProgress?.({ stage: 'loading', fraction: 0 });
+    const dec = await loadModule<DecodeModule>('decode', variant);
+    for (const e of each) e.plan = await applyRuleOf(e.o, e.given, e.warnings, variant);
+    const shared = each[0].o;
+    for (const e of each) {
+      if (e.o.autoOrient !== shared.autoOrient || JSON.stringify(e.o.limits) !== JSON.stringify(shared.limits))
+        throw new AdvcompressError('INVALID_OPTION', 'convertMany: every output must have the same autoOrient and limits (the input is decoded once)');
+    }
+    ctl.onProgress?.({ stage: 'decoding', fraction: 0.05 });
+    const t0 = now();
+    const done: Array<ConvertResult | undefined> = each.map(() => undefined);
+    // headers and every output's plan before decoding; a limit error is a rule's passthrough where it says so
+    let info: ProbeResult | undefined;
+    try {
+      info = await probeHeaders(bytes, shared.limits, variant);
+    } catch (e) {
+      if (!(e instanceof AdvcompressError && LIMIT_CODES.has(e.code)) || each.some((x) => !x.plan?.ignoreError)) throw e;
+      return each.map((x) => passthrough(bytes, dec, e, x.warnings, variant));
+    }
+    for (const [k, e] of each.entries()) {
+      if (!info) break;
+      const planned = dec.planOutput({ width: info.width, height: info.height, orientation: info.orientation },
+        { autoOrient: e.o.autoOrient, limits: e.o.limits, resize: e.o.resize });
+      if ('error' in planned) {
+        const err = fromWasm(planned.error);
+        if (!(e.plan?.ignoreError && LIMIT_CODES.has(err.code))) throw err;
+        done[k] = passthrough(bytes, dec, err, e.warnings, variant);
+      }
+      if (e.plan?.quality.length) {
+        const steps = e.plan.quality;
+        e.o.quality = await call<DecodeModule, number>('decode', variant, (m) => m.resolveQuality(steps, info?.quality ?? 0));
+      }
+    }
+    const needAll = each.some((e, k) => !done[k] && (e.o.saveAll || e.o.primaryIndex !== undefined));
+    const full = await decodeBytes(bytes, { autoOrient: shared.autoOrient, limits: shared.limits, resize: [] }, variant, needAll);
+    const decodeMs = now() - t0;
+    for (const [k, e] of each.entries()) {
+      if (done[k]) continue;
+      throwIfAborted(ctl.signal);
+      const frames = e.o.resize.length ? { ...full, frames: await Promise.all(full.frames.map((px) =>
+        call<DecodeModule, WasmPixels | WasmError>('decode', variant, (m) => m.transform(px.data, px,
+          { autoOrient: false, orientation: 1, limits: e.o.limits, resize: e.o.resize })).then(unwrap))) } : full;
+      const n = each.length;
+      const sub: CallOptions = { signal: ctl.signal, onProgress: ctl.onProgress && (({ stage, fraction }) =>
+        ctl.onProgress!({ stage: stage === 'done' && k < n - 1 ? 'encoding' : stage, fraction: 0.1 + 0.9 * (k + fraction) / n })) };
+      done[k] = await encodeImages(frames, e.o, variant, bytes.byteLength, decodeMs, sub, e.warnings);
+    }
+    return done as ConvertResult[];
+  }
+
+  return { convert, convertMany, encode, decode: decodeAny, decodeFrames, psnr };
 }

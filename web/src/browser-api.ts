@@ -45,6 +45,13 @@ export interface BrowserApi {
    * @example const r = await convert(fileInput.files[0], { format: 'heic' }); upload(r.blob(), r.fileName);
    */
   convert(input: PageInput, options?: EncodeOptions | string, ctl?: CallOptions): Promise<ConvertResult>;
+  /**
+   * Several outputs from one decode, in one worker (see the Node `convertMany()`): `input` encoded bytes,
+   * `outputs` 1-16 options objects or cloud rules. Resolves one ConvertResult per output, in order.
+   * @throws AdvcompressError as convert(); AbortError.
+   * @example const [big, thumb] = await convertMany(file, [{ format: 'avif' }, 'imageMogr2/thumbnail/320x/format/webp']);
+   */
+  convertMany(input: Input, outputs: Array<EncodeOptions | string>, ctl?: CallOptions): Promise<ConvertResult[]>;
   /** Encodes raw RGB(A) pixels in a worker (see the Node `encode()`). */
   encode(pixels: Pixels, options?: EncodeOptions, ctl?: CallOptions): Promise<ConvertResult>;
   /** Reads an encoded image's headers in a worker (see the Node `probe()`). */
@@ -102,8 +109,17 @@ export function makeBrowserApi(spawn: () => Worker, options?: PoolOptions): Brow
     return withBlob(r, undefined);
   }
 
+  async function convertMany(input: Input, outputs: Array<EncodeOptions | string>, ctl: CallOptions = {}): Promise<ConvertResult[]> {
+    checkInput(input);
+    if (!Array.isArray(outputs))
+      throw new AdvcompressError('INVALID_OPTION', `Expected an array of outputs (options or rules) for outputs but received ${describeValue(outputs)}`);
+    const rs = await pool.run((w) => w.convertMany(input, outputs, progress(ctl)), ctl.signal);
+    return rs.map((r) => withBlob(r, input));
+  }
+
   return {
     convert,
+    convertMany,
     encode,
     probe: async (input, limits, ctl) => { checkInput(input); return pool.run((w) => w.probe(input, limits), ctl?.signal); },
     decode: async (input, options, ctl) => { checkInput(input); return pool.run((w) => w.decode(input, options), ctl?.signal); },

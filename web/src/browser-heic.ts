@@ -24,5 +24,5 @@ const api = createPool();
  * images), `setVariant` ('baseline' | 'simd' | undefined for every worker), `terminate` (ends the workers; running
  * and queued jobs reject with AbortError).
  */
-export const { convert, encode, probe, decode, decodeFrames, parseRule, psnr, setVariant, terminate } = api;
+export const { convert, convertMany, encode, probe, decode, decodeFrames, parseRule, psnr, setVariant, terminate } = api;
 export * from './browser-shared.js';

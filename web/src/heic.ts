@@ -20,6 +20,9 @@ const api = makeApi(['heic', 'avif', 'webp'], { ...MODULES, ...HEIC_MODULES });
 /** Converts an encoded image to HEIC (default here), AVIF or WebP. Options, errors: see `EncodeOptions`,
  * `AdvcompressError`; as imageMogr2 `/format/heif`. */
 export const convert = api.convert;
+/** Several outputs (HEIC (default here), AVIF or WebP) from one decode: sizes, formats or the rules of one COS Pic-Operations
+ * header (see makeApi's convertMany). */
+export const convertMany = api.convertMany;
 /** Encodes raw RGB(A) pixels to HEIC (default here), AVIF or WebP. */
 export const encode = api.encode;
 /** Decodes JPEG, PNG, GIF, BMP, WebP, HEIC or AVIF to pixels (the primary image / first frame; see makeApi's

@@ -13,6 +13,9 @@ const api = makeApi(['avif', 'webp'], MODULES);
 
 /** Converts an encoded image to AVIF (default here) or WebP. See {@link makeApi}. */
 export const convert = api.convert;
+/** Several outputs (AVIF (default here) or WebP) from one decode: sizes, formats or the rules of one COS Pic-Operations
+ * header (see makeApi's convertMany). */
+export const convertMany = api.convertMany;
 /** Encodes raw RGB(A) pixels to AVIF (default here) or WebP. */
 export const encode = api.encode;
 /** Decodes JPEG, PNG, GIF, BMP, WebP or AVIF to pixels (the primary image / first frame; see makeApi's decode). */

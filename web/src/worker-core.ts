@@ -58,6 +58,10 @@ export function serve(api: ReturnType<typeof makeApi>): void {
         return plain(r);
       }, (r) => [r.data.buffer as ArrayBuffer]);
     },
+    convertMany(input: Input, outputs: Array<EncodeOptions | string>, onProgress?: Progress) {
+      return answer(async () => (await api.convertMany(input, outputs, { onProgress })).map(plain),
+        (rs) => rs.filter((r) => !r.passthrough).map((r) => r.data.buffer as ArrayBuffer));
+    },
     encode(pixels: Pixels, options: EncodeOptions | undefined, onProgress?: Progress) {
       return answer(async () => plain(await api.encode(pixels, options, { onProgress })), (r) => [r.data.buffer as ArrayBuffer]);
     },
@@ -78,6 +82,7 @@ export function serve(api: ReturnType<typeof makeApi>): void {
 /** The remote side's shape, for the pool. */
 export type WorkerApi = {
   convert(input: WorkerInput, options: EncodeOptions | string | undefined, onProgress?: Progress): Promise<Answer<PlainResult>>;
+  convertMany(input: Input, outputs: Array<EncodeOptions | string>, onProgress?: Progress): Promise<Answer<PlainResult[]>>;
   encode(pixels: Pixels, options: EncodeOptions | undefined, onProgress?: Progress): Promise<Answer<PlainResult>>;
   probe(input: Input, limits?: Limits): Promise<Answer<Awaited<ReturnType<typeof probe>>>>;
   decode(input: Input, options?: DecodeOptions): Promise<Answer<DecodedImage>>;

@@ -1,7 +1,7 @@
 // The test app both consumer builds (Vite, webpack) bundle: a minimal page that uses advcompress as an app would,
 // plus hooks (window.t) for the Playwright tests to drive it and read what happened. Imports only the package's
 // public entry point, resolved by the bundler through the installed tarball.
-import { convert, probe, setVariant, terminate, createPool, AdvcompressError } from 'advcompress/heic';
+import { convert, convertMany, probe, setVariant, terminate, createPool, AdvcompressError } from 'advcompress/heic';
 
 const log = document.querySelector('#log');
 const longTasks = [];
@@ -90,6 +90,13 @@ window.t = {
     try { return summary(await convert(await photo(url), options)); } catch (e) { return { error: errorOf(e) }; }
   },
   async probe(url) { return probe(await photo(url)); },
+  /** Several outputs from one decode in a worker; each output's summary and its bytes (base64). */
+  async convertMany(url, outputs) {
+    try {
+      const rs = await convertMany(await photo(url), outputs);
+      return rs.map((r) => ({ ...summary(r), b64: b64(r.data) }));
+    } catch (e) { return { error: errorOf(e) }; }
+  },
   /** The output file itself, base64 (for the test to decode it outside the browser). */
   async convertBase64(url, options) {
     return b64((await convert(await photo(url), options)).data);
