@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { convert, AdvcompressError } from 'advcompress/heic';
 import { decodeIndependently, dims, photoBytes, tmp, PHOTO } from './helpers.js';
+import { fixturesSkipReason, loadFixtures } from './fixtures.js';
 
 const photo = photoBytes();
 // (640 x 427: each encode a fraction of a second; metadata stripped, or the photo's 10 KB of EXIF would be most of
@@ -77,4 +78,37 @@ test('CLI --max-bytes: the file on disk fits; an unreachable budget exits 1 with
   r = spawnSync('node', [CLI, PHOTO, '-f', 'webp', '--max-bytes', '100', '-o', join(tmp, 'no.webp')], { encoding: 'utf8' });
   assert.equal(r.status, 1);
   assert.match(r.stderr, /MAX_BYTES_UNREACHABLE: maxBytes 100 cannot be met/);
+});
+
+// Every decodable JPEG fixture (scripts/fetch-fixtures.sh: Pillow's, libjpeg-turbo's, exiv2's... 64 px to 2 MP),
+// two budgets each (50 % and 20 % of its default WebP), allowResize on: never over the budget, and typed when not
+// met at all (a budget under the container's own size); every 10th output through dwebp.
+test('every JPEG fixture under two budgets: never over, typed when unreachable', { skip: fixturesSkipReason() || false }, async () => {
+  const files = loadFixtures().filter((f) => f.status === 'decodable' && f.format === 'jpeg'
+    && Number(f.width) * Number(f.height) >= 4096 && Number(f.width) * Number(f.height) <= 2_000_000);
+  assert.ok(files.length >= 100, `${files.length} files`);
+  let checked = 0, unreachable = 0, searches = 0;
+  for (const f of files) {
+    const bytes = new Uint8Array(readFileSync(f.file));
+    // (files our decoders refuse, typed, are the corrupt-file tests' business)
+    const plain = await convert(bytes, { format: 'webp', effort: 0, metadata: 'strip' }).catch((e) => {
+      assert.ok(e instanceof AdvcompressError, `${f.set}/${f.path}: ${e}`);
+      return undefined;
+    });
+    if (!plain) continue;
+    for (const share of [0.5, 0.2]) {
+      const maxBytes = Math.max(1, Math.floor(plain.outputBytes * share));
+      try {
+        const r = await convert(bytes, { format: 'webp', effort: 0, metadata: 'strip', maxBytes, allowResize: true });
+        assert.ok(r.outputBytes <= maxBytes, `${f.set}/${f.path}: ${r.outputBytes} > ${maxBytes}`);
+        searches += r.encodes;
+        if (checked++ % 10 === 0) decodeIndependently(r.data, 'webp');
+      } catch (e) {
+        assert.ok(e instanceof AdvcompressError && e.code === 'MAX_BYTES_UNREACHABLE', `${f.set}/${f.path}: ${e}`);
+        unreachable++;
+      }
+    }
+  }
+  assert.ok(checked >= files.length, `${checked} budgets met, ${unreachable} unreachable, of ${files.length} files`);
+  console.log(`maxBytes over ${files.length} JPEG fixtures: ${checked} budgets met (${(searches / checked).toFixed(1)} encodes each), ${unreachable} unreachable`);
 });
