@@ -390,8 +390,9 @@ async function fitMaxBytes(src: WasmFrames, first: WasmEncoded, maxBytes: number
   while (hi - lo > 1) {
     let q: number;
     if (sameEnd >= 2) { q = Math.floor((lo + hi) / 2); sameEnd = 0; } else {
+      // (hiBytes > maxBytes >= loR's bytes, so the denominator is positive; the guard is for the impossible case)
       const t = (ln(maxBytes) - ln(loR.data.byteLength)) / (ln(hiBytes) - ln(loR.data.byteLength));
-      q = Math.min(hi - 1, Math.max(lo + 1, Math.round(lo + t * (hi - lo))));
+      q = Number.isFinite(t) ? Math.min(hi - 1, Math.max(lo + 1, Math.round(lo + t * (hi - lo)))) : Math.floor((lo + hi) / 2);
     }
     const r = await encodeAt(src, q);
     const moved = r.data.byteLength <= maxBytes ? 'lo' : 'hi';
