@@ -22,7 +22,7 @@ source "$ROOT/scripts/fetch-sources.sh"
 export NODE_PATH=/usr/share/nodejs   # Debian's emcc needs acorn & co from here (ARCHITECTURE.md, "Toolchain facts")
 
 VARIANTS=${*:-${ADVCOMPRESS_VARIANTS:-baseline simd}}
-EMCC_VERSION=$(emcc --version 2>/dev/null | head -1) || die "emcc not found: run scripts/setup.sh"
+emcc_version
 
 # The Debian source packages built; their versions and files are those of scripts/sources.lock.
 PACKAGES="zlib libpng1.6 libjpeg-turbo libwebp libde265 aom x265 libheif libstb giflib netsurf"

@@ -12,10 +12,11 @@ bash "$ROOT/scripts/build-deps.sh" $VARIANTS
 mkdir -p "$ROOT/dist/wasm"
 # The linked modules are cached too, keyed by everything that goes into them (our C++ sources and CMake files,
 # the sysroot's manifest, the compiler), so a warm run on a fresh clone links nothing.
+emcc_version
 src_key() {
   (cd "$ROOT" && { git ls-files --cached --others --exclude-standard -- CMakeLists.txt include wasm 2>/dev/null ||
                    find CMakeLists.txt include wasm -type f; } | LC_ALL=C sort | xargs sha256sum) \
-    | cat - "$CACHE/sysroot/$1/manifest.tsv" <(emcc --version | head -1) | sha256sum | cut -c1-16
+    | cat - "$CACHE/sysroot/$1/manifest.tsv" <(printf '%s\n' "$EMCC_VERSION") | sha256sum | cut -c1-16
 }
 for v in $VARIANTS; do
   key=$(src_key "$v")

@@ -16,6 +16,15 @@ trap cleanup_tmp_paths EXIT
 trap "exit 130" INT TERM   # (so that an interrupted run cleans up too)
 APT=(apt-get -q -o DPkg::Lock::Timeout=300)
 
+# emcc_version: sets EMCC_VERSION to the first line of `emcc --version` (stage and module cache keys), or dies.
+# (Read whole, then cut: `emcc --version | head -1` under pipefail fails about one time in four, when head closes the
+# pipe while emcc is still writing and emcc exits with BrokenPipeError.)
+emcc_version() {
+  local v
+  v=$(emcc --version 2>/dev/null) || die "emcc not found or not working: run scripts/setup.sh"
+  EMCC_VERSION=${v%%$'\n'*}
+}
+
 # as_root CMD...: run as root (directly when we are root, else through sudo).
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
