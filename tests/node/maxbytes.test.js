@@ -32,6 +32,19 @@ for (const format of ['heic', 'avif', 'webp']) {
   });
 }
 
+test('a photo of 1 MP or more searches on a half-size proxy: the same guarantee, few full-size encodes', async () => {
+  const dune = photoBytes('/usr/share/backgrounds/mate/nature/Dune.jpg');  // 1680 x 1050
+  const opts = { format: 'heic', effort: 0, metadata: 'strip' };
+  const plain = await convert(dune, opts);
+  const maxBytes = Math.round(plain.outputBytes * 0.6);
+  const r = await convert(dune, { ...opts, maxBytes });
+  assert.ok(r.outputBytes <= maxBytes, `${r.outputBytes} > ${maxBytes}`);
+  const up = await convert(dune, { ...opts, quality: r.quality + 1 });
+  assert.ok(up.outputBytes > maxBytes, `quality ${r.quality + 1} gives ${up.outputBytes} bytes, which fits too`);
+  assert.ok(r.encodes <= 5, `${r.encodes} full-size encodes`);
+  assert.deepEqual([r.width, r.height], [1680, 1050]);
+});
+
 test('a budget the default output meets: one encode, the same bytes as without maxBytes', async () => {
   const plain = await convert(photo, { ...base, format: 'heic' });
   const r = await convert(photo, { ...base, format: 'heic', maxBytes: plain.outputBytes });

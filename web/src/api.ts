@@ -157,7 +157,8 @@ export interface ConvertResult {
   ratio: number;
   /** Milliseconds spent decoding and encoding (wall clock, in the thread that ran them). */
   timings: { decodeMs: number; encodeMs: number };
-  /** Full encodes the result took: 1, more when `maxBytes` searched for a quality that fits (0 when `passthrough`). */
+  /** Full-size encodes the result took: 1, more when `maxBytes` searched for a quality that fits (the cheaper
+   * encodes of its half-size proxy, for stills of 1 MP or more, not counted); 0 when `passthrough`. */
   encodes: number;
   /** Module variant used. */
   variant: Variant;
@@ -322,10 +323,11 @@ async function encodeImages(src: WasmFrames, o: ResolvedOptions, variant: Varian
     bitDepth: o.bitDepth, effort: o.effort, metadata: o.metadata, advanced: o.advanced, colorPrimaries: o.colorPrimaries,
     transferCharacteristics: o.transferCharacteristics, matrixCoefficients: o.matrixCoefficients, fullRange: o.fullRange };
   let encodes = 0;
-  // One encode of `images` at `quality` (undefined: the option's, else the format's default).
-  const encodeAt = async (images: WasmFrames, quality: number | undefined): Promise<WasmEncoded> => {
+  // One encode of `images` at `quality` (undefined: the option's, else the format's default); `proxy`: of the
+  // half-size proxy maxBytes searches on, not counted in `encodes`.
+  const encodeAt = async (images: WasmFrames, quality: number | undefined, proxy = false): Promise<WasmEncoded> => {
     throwIfAborted(ctl.signal);
-    encodes++;
+    if (!proxy) encodes++;
     if (encodes > 1) ctl.onProgress?.({ stage: 'encoding', fraction: 0.35 + 0.6 * (1 - 1 / encodes) });
     const opts = { ...wasmOptions, quality: quality ?? o.quality };
     return unwrap(await call<EncodeModule, WasmEncoded | WasmError>(o.format, variant, (m) => all
@@ -357,10 +359,24 @@ async function encodeImages(src: WasmFrames, o: ResolvedOptions, variant: Varian
  * output at `first.quality` fits.
  */
 async function fitMaxBytes(src: WasmFrames, first: WasmEncoded, maxBytes: number, allowResize: boolean,
-  keepsMetadata: boolean, encodeAt: (images: WasmFrames, quality: number | undefined) => Promise<WasmEncoded>,
+  keepsMetadata: boolean, encodeAt: (images: WasmFrames, quality: number | undefined, proxy?: boolean) => Promise<WasmEncoded>,
   variant: Variant, limits: Required<Limits>): Promise<WasmEncoded> {
   const qHi = first.quality;
-  const lowest = qHi === 0 ? first : await encodeAt(src, 0);
+  // (what does not shrink with quality: the metadata carried over, and the container; the interpolation is on the
+  // rest, so a photo with 10 KB of EXIF is not taken for one whose size hardly depends on quality)
+  const meta = src.frames.reduce((n, f) => n + (f.exif?.byteLength ?? 0) + (f.xmp?.byteLength ?? 0) + (f.icc?.byteLength ?? 0), 0);
+  const fixed = Math.min(keepsMetadata ? meta : 0, 0.5 * first.data.byteLength);
+  // A still of 1 MP or more: search on a half-size proxy first (a quarter of the pixels, so each encode costs about
+  // a quarter), its bytes scaled by the full/proxy ratio measured at qHi, then verify at full size: usually two
+  // full-size encodes (the answer, and one step up over the budget) besides the first.
+  const px = src.frames[0];
+  let over = first;  // the lowest quality measured over the budget at full size
+  if (qHi > 0 && src.frames.length === 1 && px.width * px.height >= 1_000_000) {
+    const found = await viaProxy(src, first, maxBytes, fixed, encodeAt, variant, limits);
+    if (found.r) return found.r;
+    if (found.over) over = found.over;
+  }
+  const lowest = qHi === 0 ? first : over.quality === 0 ? over : await encodeAt(src, 0);
   if (lowest.data.byteLength > maxBytes) {
     if (!allowResize) {
       throw new AdvcompressError('MAX_BYTES_UNREACHABLE', `maxBytes ${maxBytes} cannot be met: at quality 0 the `
@@ -380,27 +396,63 @@ async function fitMaxBytes(src: WasmFrames, first: WasmEncoded, maxBytes: number
     throw new AdvcompressError('MAX_BYTES_UNREACHABLE', `maxBytes ${maxBytes} cannot be met, even scaled down to a `
       + `few pixels at quality ${qHi} (the container and metadata alone may be larger: try metadata: 'strip')`);
   }
-  // (what does not shrink with quality: the metadata carried over, and the container; the interpolation is on the
-  // rest, so a photo with 10 KB of EXIF is not taken for one whose size hardly depends on quality)
-  const meta = src.frames.reduce((n, f) => n + (f.exif?.byteLength ?? 0) + (f.xmp?.byteLength ?? 0) + (f.icc?.byteLength ?? 0), 0);
-  const fixed = Math.min(keepsMetadata ? meta : 0, 0.9 * lowest.data.byteLength);
+  if (over.quality === 0) return lowest;  // (unreachable: handled above; kept for the type checker)
+  return (await searchQuality(src, lowest, over, maxBytes, Math.min(fixed, 0.9 * lowest.data.byteLength), encodeAt)).r;
+}
+
+// The proxy search of fitMaxBytes. `r`: the answer, when the full-size checks confirm the proxy's guess (it fits and
+// one step up does not; where one step up fits too, the full-size search goes on from there). Otherwise `over`, the
+// lowest quality measured over the budget at full size (the caller searches below it from quality 0), or nothing
+// when the proxy predicts that even quality 0 does not fit.
+async function viaProxy(src: WasmFrames, first: WasmEncoded, maxBytes: number, fixed: number,
+  encodeAt: (images: WasmFrames, quality: number | undefined, proxy?: boolean) => Promise<WasmEncoded>,
+  variant: Variant, limits: Required<Limits>): Promise<{ r?: WasmEncoded; over?: WasmEncoded }> {
+  const qHi = first.quality;
+  const proxy = { ...src, frames: [await scaled(src.frames[0], 50, variant, limits)] };
+  const encodeProxy = (images: WasmFrames, q: number | undefined) => encodeAt(images, q, true);
+  const pHi = await encodeProxy(proxy, qHi);
+  const ratio = Math.max(1e-3, first.data.byteLength - fixed) / Math.max(1, pHi.data.byteLength - fixed);
+  const budget = fixed + (maxBytes - fixed) / ratio;  // the proxy's bytes that predict maxBytes at full size
+  if (pHi.data.byteLength <= budget) return {};  // (the ratio says qHi fits: it did not; no guess to make)
+  const pLow = await encodeProxy(proxy, 0);
+  if (pLow.data.byteLength > budget) return {};
+  const guess = (await searchQuality(proxy, pLow, pHi, budget, fixed, encodeProxy)).r.quality;
+  const r = await encodeAt(src, guess);
+  if (r.data.byteLength > maxBytes) {
+    if (guess === 0) return { over: r };
+    const down = await encodeAt(src, guess - 1);
+    return down.data.byteLength <= maxBytes ? { r: down } : { over: down };  // (guess, one step up, is over)
+  }
+  if (guess + 1 >= qHi) return { r };  // (qHi is over)
+  const up = await encodeAt(src, guess + 1);
+  if (up.data.byteLength > maxBytes) return { r };
+  return { r: (await searchQuality(src, up, first, maxBytes, fixed, encodeAt)).r };
+}
+
+/**
+ * The highest quality in [lo.quality, hi.quality) whose output of `images` is at most `budget` bytes, given that
+ * `lo` fits and `hi` does not: regula falsi on log(bytes − fixed) between the bracket ends, a bisection step
+ * whenever the same end moved twice. Returns the fitting result whose next quality step up was measured over budget.
+ */
+async function searchQuality(images: WasmFrames, lo: WasmEncoded, hi: WasmEncoded, budget: number, fixed: number,
+  encodeAt: (images: WasmFrames, quality: number | undefined) => Promise<WasmEncoded>): Promise<{ r: WasmEncoded }> {
   const ln = (bytes: number) => Math.log(Math.max(1, bytes - fixed));
-  let lo = 0, loR = lowest, hi = qHi, hiBytes = first.data.byteLength, lastMoved = '';
+  let qLo = lo.quality, loR = lo, qHi = hi.quality, hiBytes = hi.data.byteLength, lastMoved = '';
   let sameEnd = 0;
-  while (hi - lo > 1) {
+  while (qHi - qLo > 1) {
     let q: number;
-    if (sameEnd >= 2) { q = Math.floor((lo + hi) / 2); sameEnd = 0; } else {
-      // (hiBytes > maxBytes >= loR's bytes, so the denominator is positive; the guard is for the impossible case)
-      const t = (ln(maxBytes) - ln(loR.data.byteLength)) / (ln(hiBytes) - ln(loR.data.byteLength));
-      q = Number.isFinite(t) ? Math.min(hi - 1, Math.max(lo + 1, Math.round(lo + t * (hi - lo)))) : Math.floor((lo + hi) / 2);
+    if (sameEnd >= 2) { q = Math.floor((qLo + qHi) / 2); sameEnd = 0; } else {
+      // (hiBytes > budget >= loR's bytes, so the denominator is positive; the guard is for the impossible case)
+      const t = (ln(budget) - ln(loR.data.byteLength)) / (ln(hiBytes) - ln(loR.data.byteLength));
+      q = Number.isFinite(t) ? Math.min(qHi - 1, Math.max(qLo + 1, Math.round(qLo + t * (qHi - qLo)))) : Math.floor((qLo + qHi) / 2);
     }
-    const r = await encodeAt(src, q);
-    const moved = r.data.byteLength <= maxBytes ? 'lo' : 'hi';
+    const r = await encodeAt(images, q);
+    const moved = r.data.byteLength <= budget ? 'lo' : 'hi';
     sameEnd = moved === lastMoved ? sameEnd + 1 : 1;
     lastMoved = moved;
-    if (moved === 'lo') { lo = q; loR = r; } else { hi = q; hiBytes = r.data.byteLength; }
+    if (moved === 'lo') { qLo = q; loR = r; } else { qHi = q; hiBytes = r.data.byteLength; }
   }
-  return loR;
+  return { r: loR };
 }
 
 // A frame scaled to `percent` of its size (stb_image_resize2 in the decode module, as every resize).

@@ -125,8 +125,8 @@ export interface EncodeOptions {
    * rule sets (format, quality, resize, strip, auto-orient) wins; the other options fill the rest. `convert()` only. */
   rule?: string;
   /** Largest output in bytes, kept: when the file at `quality` (default: the format's) is larger, the quality is
-   * lowered to the highest that fits, found by a search over quality on the decoded image (decoded once; each step
-   * one encode, `ConvertResult.encodes` counts them). What browser-image-compression's `maxSizeMB` promises. When
+   * lowered to the highest that fits, found by a search over quality on the decoded image (decoded once; stills of
+   * 1 MP or more are first searched on a half-size proxy; `ConvertResult.encodes` counts the full-size encodes). What browser-image-compression's `maxSizeMB` promises. When
    * even quality 0 does not fit: `MAX_BYTES_UNREACHABLE`, unless `allowResize`. Lossy output only. */
   maxBytes?: number;
   /** With `maxBytes`: when even quality 0 does not fit, scale the image down (aspect ratio kept) until the output
