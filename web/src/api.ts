@@ -3,7 +3,7 @@
  * -> decode (decode module) -> encode (the format's module).
  */
 import { AdvcompressError, fromWasm, throwIfAborted, type WasmError } from './errors.js';
-import { checkInput, viewOf } from './input.js';
+import { checkInput, checkOutputs, viewOf } from './input.js';
 import { dropModule, loadModule, pickVariant, registerModules, type ModuleName, type ModuleTable, type Variant } from './loader.js';
 import { MIME_TYPES, resolveOptions, type EncodeOptions, type Format, type Limits, type ResizeStep,
   type ResolvedOptions } from './options.js';
@@ -202,14 +202,18 @@ interface EncodeModule {
 /** The encoder module that decodes `b` (a HEIF/HEIC, AVIF or WebP file), else undefined (the decode module's own
  * formats, or none): from the decode module's sniff(), the one sniffer (C++ advcompress::sniff). */
 function decoderModuleOf(dec: DecodeModule, b: Uint8Array): 'heic' | 'avif' | 'webp' | undefined {
-  const f = dec.sniff(b);
+  const f = dec.sniff(b.subarray(0, SNIFF_BYTES));
   return f === 'webp' ? 'webp' : f === 'heif' ? 'heic' : f === 'avif' ? 'avif' : undefined;
 }
 
+/** What the sniffer reads: the signatures and a HEIF's ftyp box (its brands) sit in the first bytes, and the
+ * binding copies what it is given into the wasm heap, so it is given this much, not a 32 MB file. */
+const SNIFF_BYTES = 4096;
+
 const now = () => performance.now();
 
-async function bytesOf(input: Input, what = 'input'): Promise<Uint8Array> {
-  checkInput(input, what);
+async function bytesOf(input: Input): Promise<Uint8Array> {
+  checkInput(input);
   if (typeof Blob !== 'undefined' && input instanceof Blob) return new Uint8Array(await input.arrayBuffer());
   return viewOf(input as ArrayBuffer | ArrayBufferView);
 }
@@ -350,9 +354,8 @@ async function encodeImages(src: WasmFrames, o: ResolvedOptions, variant: Varian
 
 /**
  * `maxBytes`: the output at `first.quality` (the option's or the format's default) is larger than `maxBytes`; finds
- * the highest quality whose output fits. Quality 0 first: when it fits, the answer lies in [0, first.quality), found
- * by regula falsi on log(bytes) (file size is close to exponential in quality for HEVC, AV1 and WebP), with a
- * bisection step whenever the same end of the bracket moved twice; about 3-5 encodes on photos. Bytes need not be
+ * the highest quality whose output fits: for a still of 1 MP or more first on a half-size proxy (viaProxy), else (or
+ * where the proxy was off) from quality 0 by searchQuality; 3-8 full-size encodes on photos. Bytes need not be
  * strictly monotonic in quality (x265 gives an odd quality the file of the next even one): the answer is a quality
  * that fits whose next step up did not. When quality 0 does not fit: MAX_BYTES_UNREACHABLE, or with `allowResize`
  * the frames are scaled down (aspect kept; the area scaled by the byte ratio, then 10 % more per retry) until the
@@ -396,8 +399,7 @@ async function fitMaxBytes(src: WasmFrames, first: WasmEncoded, maxBytes: number
     throw new AdvcompressError('MAX_BYTES_UNREACHABLE', `maxBytes ${maxBytes} cannot be met, even scaled down to a `
       + `few pixels at quality ${qHi} (the container and metadata alone may be larger: try metadata: 'strip')`);
   }
-  if (over.quality === 0) return lowest;  // (unreachable: handled above; kept for the type checker)
-  return (await searchQuality(src, lowest, over, maxBytes, Math.min(fixed, 0.9 * lowest.data.byteLength), encodeAt)).r;
+  return searchQuality(src, lowest, over, maxBytes, Math.min(fixed, 0.9 * lowest.data.byteLength), encodeAt);
 }
 
 // The proxy search of fitMaxBytes. `r`: the answer, when the full-size checks confirm the proxy's guess (it fits and
@@ -416,7 +418,7 @@ async function viaProxy(src: WasmFrames, first: WasmEncoded, maxBytes: number, f
   if (pHi.data.byteLength <= budget) return {};  // (the ratio says qHi fits: it did not; no guess to make)
   const pLow = await encodeProxy(proxy, 0);
   if (pLow.data.byteLength > budget) return {};
-  const guess = (await searchQuality(proxy, pLow, pHi, budget, fixed, encodeProxy)).r.quality;
+  const guess = (await searchQuality(proxy, pLow, pHi, budget, fixed, encodeProxy)).quality;
   const r = await encodeAt(src, guess);
   if (r.data.byteLength > maxBytes) {
     if (guess === 0) return { over: r };
@@ -426,7 +428,7 @@ async function viaProxy(src: WasmFrames, first: WasmEncoded, maxBytes: number, f
   if (guess + 1 >= qHi) return { r };  // (qHi is over)
   const up = await encodeAt(src, guess + 1);
   if (up.data.byteLength > maxBytes) return { r };
-  return { r: (await searchQuality(src, up, first, maxBytes, fixed, encodeAt)).r };
+  return { r: await searchQuality(src, up, first, maxBytes, fixed, encodeAt) };
 }
 
 /**
@@ -435,7 +437,7 @@ async function viaProxy(src: WasmFrames, first: WasmEncoded, maxBytes: number, f
  * whenever the same end moved twice. Returns the fitting result whose next quality step up was measured over budget.
  */
 async function searchQuality(images: WasmFrames, lo: WasmEncoded, hi: WasmEncoded, budget: number, fixed: number,
-  encodeAt: (images: WasmFrames, quality: number | undefined) => Promise<WasmEncoded>): Promise<{ r: WasmEncoded }> {
+  encodeAt: (images: WasmFrames, quality: number | undefined) => Promise<WasmEncoded>): Promise<WasmEncoded> {
   const ln = (bytes: number) => Math.log(Math.max(1, bytes - fixed));
   let qLo = lo.quality, loR = lo, qHi = hi.quality, hiBytes = hi.data.byteLength, lastMoved = '';
   let sameEnd = 0;
@@ -452,7 +454,7 @@ async function searchQuality(images: WasmFrames, lo: WasmEncoded, hi: WasmEncode
     lastMoved = moved;
     if (moved === 'lo') { qLo = q; loR = r; } else { qHi = q; hiBytes = r.data.byteLength; }
   }
-  return { r: loR };
+  return loR;
 }
 
 // A frame scaled to `percent` of its size (stb_image_resize2 in the decode module, as every resize).
@@ -470,7 +472,7 @@ function passthrough(bytes: Uint8Array, dec: DecodeModule, reason: AdvcompressEr
   const unlimited = { maxInputBytes: 2 ** 52, maxSide: 2 ** 31, maxPixels: 2 ** 52, maxFrames: 2 ** 31, maxOutputSide: 2 ** 31 };
   const info = dec.probe(bytes, unlimited);
   const p = 'error' in info ? undefined : info;
-  const sniffed = dec.sniff(bytes);
+  const sniffed = dec.sniff(bytes.subarray(0, SNIFF_BYTES));
   const format = (p?.format ?? (sniffed === 'unknown' ? 'jpeg' : sniffed)) as InputFormat;
   const mimeType = INPUT_MIME[format] ?? 'application/octet-stream';
   const w = [...warnings, `ignore-error/1: ${reason.code} (${reason.message}); the original is returned unchanged`];
@@ -590,42 +592,7 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
    * @example const r = await convert(file, 'imageMogr2/thumbnail/1280x1280>/format/heif');  // as on Tencent CI
    */
   async function convert(input: Input, options?: EncodeOptions | string, ctl: CallOptions = {}): Promise<ConvertResult> {
-    const given: EncodeOptions = typeof options === 'string' ? { rule: options } : options ?? {};
-    const o = resolveOptions(given, defaultFormat);
-    if (o.rule === undefined) checkFormat(o);
-    throwIfAborted(ctl.signal);
-    const bytes = await bytesOf(input);
-    const variant = await pickVariant();
-    ctl.onProgress?.({ stage: 'loading', fraction: 0 });
-    const dec = await loadModule<DecodeModule>('decode', variant);
-    throwIfAborted(ctl.signal);
-    const warnings: string[] = [];
-    const plan = await applyRuleOf(o, given, warnings, variant);
-    ctl.onProgress?.({ stage: 'decoding', fraction: 0.05 });
-    const t0 = now();
-    try {
-      // Headers first: the limits, then the output size planned from them, so that OUTPUT_TOO_LARGE (or a bad
-      // resize step) costs no decoding whatever the input format.
-      const info = await probeHeaders(bytes, o.limits, variant);
-      if (info) {
-        unwrap(dec.planOutput({ width: info.width, height: info.height, orientation: info.orientation },
-          { autoOrient: o.autoOrient, limits: o.limits, resize: o.resize }));
-      }
-      if (plan?.quality.length) {
-        const steps = plan.quality;
-        o.quality = await call<DecodeModule, number>('decode', variant, (m) => m.resolveQuality(steps, info?.quality ?? 0));
-      }
-      // Every frame only when they are written, or when `primaryIndex` names one (an animation's frame N needs
-      // frames 0..N to composite it); `saveAll: false` alone needs the primary image only.
-      const images = await decodeBytes(bytes, o, variant, o.saveAll || o.primaryIndex !== undefined);
-      return await encodeImages(images, o, variant, bytes.byteLength, now() - t0, ctl, warnings);
-    } catch (e) {
-      if (plan?.ignoreError && e instanceof AdvcompressError && LIMIT_CODES.has(e.code)) {
-        ctl.onProgress?.({ stage: 'done', fraction: 1 });
-        return passthrough(bytes, dec, e, warnings, variant);
-      }
-      throw e;
-    }
+    return (await run(input, [options], ctl))[0];
   }
 
   /**
@@ -724,8 +691,16 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
    * @example const [big, thumb] = await convertMany(file, [{ format: 'avif', maxWidth: 2048 }, 'imageMogr2/thumbnail/320x/format/webp']);
    */
   async function convertMany(input: Input, outputs: Array<EncodeOptions | string>, ctl: CallOptions = {}): Promise<ConvertResult[]> {
-    if (!Array.isArray(outputs) || outputs.length < 1 || outputs.length > 16)
-      throw new AdvcompressError('INVALID_OPTION', `Expected an array of 1 to 16 outputs (options or rules) for outputs but received ${Array.isArray(outputs) ? `${outputs.length} entries` : typeof outputs}`);
+    checkOutputs(outputs);
+    return run(input, outputs, ctl);
+  }
+
+  // The pipeline of convert() (one output) and convertMany(): every output resolved (its rule parsed and applied);
+  // the headers probed once and every output's size planned from them, so that OUTPUT_TOO_LARGE or a bad resize
+  // step costs no decoding whatever the input format; the image decoded once (a single output's resize steps go
+  // into that decode: one call, no extra copy), then each output resized from it (several outputs) and encoded.
+  // A limit error gives the original back to the outputs it concerns when their rules say ignore-error/1.
+  async function run(input: Input, outputs: Array<EncodeOptions | string | undefined>, ctl: CallOptions): Promise<ConvertResult[]> {
     const each = outputs.map((options) => {
       const given: EncodeOptions = typeof options === 'string' ? { rule: options } : options ?? {};
       const o = resolveOptions(given, defaultFormat);
@@ -737,52 +712,72 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
     const variant = await pickVariant();
     ctl.onProgress?.({ stage: 'loading', fraction: 0 });
     const dec = await loadModule<DecodeModule>('decode', variant);
+    throwIfAborted(ctl.signal);
     for (const e of each) e.plan = await applyRuleOf(e.o, e.given, e.warnings, variant);
-    const shared = each[0].o;
-    for (const e of each) {
-      if (e.o.autoOrient !== shared.autoOrient || JSON.stringify(e.o.limits) !== JSON.stringify(shared.limits))
-        throw new AdvcompressError('INVALID_OPTION', 'convertMany: every output must have the same autoOrient and limits (the input is decoded once)');
-    }
+    const shared = each[0].o, single = each.length === 1;
+    if (each.some((e) => e.o.autoOrient !== shared.autoOrient || JSON.stringify(e.o.limits) !== JSON.stringify(shared.limits)))
+      throw new AdvcompressError('INVALID_OPTION', 'convertMany: every output must have the same autoOrient and limits (the input is decoded once)');
     ctl.onProgress?.({ stage: 'decoding', fraction: 0.05 });
     const t0 = now();
-    const done: Array<ConvertResult | undefined> = each.map(() => undefined);
-    // headers and every output's plan before decoding; a limit error is a rule's passthrough where it says so
+    const results: Array<ConvertResult | undefined> = each.map(() => undefined);
+    const todo = () => each.map((_, k) => k).filter((k) => !results[k]);
+    // (a limit error for outputs `ks`: the original for each whose rule has ignore-error/1; anything else throws)
+    const orOriginal = (err: unknown, ks: number[]) => {
+      if (!(err instanceof AdvcompressError && LIMIT_CODES.has(err.code)) || ks.some((k) => !each[k].plan?.ignoreError)) throw err;
+      for (const k of ks) results[k] = passthrough(bytes, dec, err, each[k].warnings, variant);
+    };
+    const finish = () => {
+      if (results.some((r) => r?.passthrough)) ctl.onProgress?.({ stage: 'done', fraction: 1 });
+      return results as ConvertResult[];
+    };
     let info: ProbeResult | undefined;
     try {
       info = await probeHeaders(bytes, shared.limits, variant);
-    } catch (e) {
-      if (!(e instanceof AdvcompressError && LIMIT_CODES.has(e.code)) || each.some((x) => !x.plan?.ignoreError)) throw e;
-      return each.map((x) => passthrough(bytes, dec, e, x.warnings, variant));
+    } catch (err) {
+      orOriginal(err, todo());
+      return finish();
     }
     for (const [k, e] of each.entries()) {
-      if (!info) break;
-      const planned = dec.planOutput({ width: info.width, height: info.height, orientation: info.orientation },
-        { autoOrient: e.o.autoOrient, limits: e.o.limits, resize: e.o.resize });
-      if ('error' in planned) {
-        const err = fromWasm(planned.error);
-        if (!(e.plan?.ignoreError && LIMIT_CODES.has(err.code))) throw err;
-        done[k] = passthrough(bytes, dec, err, e.warnings, variant);
+      if (info) {
+        const planned = dec.planOutput({ width: info.width, height: info.height, orientation: info.orientation },
+          { autoOrient: e.o.autoOrient, limits: e.o.limits, resize: e.o.resize });
+        if ('error' in planned) { orOriginal(fromWasm(planned.error), [k]); continue; }
       }
       if (e.plan?.quality.length) {
         const steps = e.plan.quality;
         e.o.quality = await call<DecodeModule, number>('decode', variant, (m) => m.resolveQuality(steps, info?.quality ?? 0));
       }
     }
-    const needAll = each.some((e, k) => !done[k] && (e.o.saveAll || e.o.primaryIndex !== undefined));
-    const full = await decodeBytes(bytes, { autoOrient: shared.autoOrient, limits: shared.limits, resize: [] }, variant, needAll);
-    const decodeMs = now() - t0;
-    for (const [k, e] of each.entries()) {
-      if (done[k]) continue;
-      throwIfAborted(ctl.signal);
-      const frames = e.o.resize.length ? { ...full, frames: await Promise.all(full.frames.map((px) =>
-        call<DecodeModule, WasmPixels | WasmError>('decode', variant, (m) => m.transform(px.data, px,
-          { autoOrient: false, orientation: 1, limits: e.o.limits, resize: e.o.resize })).then(unwrap))) } : full;
-      const n = each.length;
-      const sub: CallOptions = { signal: ctl.signal, onProgress: ctl.onProgress && (({ stage, fraction }) =>
-        ctl.onProgress!({ stage: stage === 'done' && k < n - 1 ? 'encoding' : stage, fraction: 0.1 + 0.9 * (k + fraction) / n })) };
-      done[k] = await encodeImages(frames, e.o, variant, bytes.byteLength, decodeMs, sub, e.warnings);
+    const ks = todo();
+    if (!ks.length) return finish();
+    // Every frame only when they are written, or when `primaryIndex` names one (an animation's frame N needs frames
+    // 0..N to composite it); `saveAll: false` alone needs the primary image only.
+    const all = ks.some((k) => each[k].o.saveAll || each[k].o.primaryIndex !== undefined);
+    let full: WasmFrames;
+    try {
+      full = await decodeBytes(bytes, { autoOrient: shared.autoOrient, limits: shared.limits, resize: single ? shared.resize : [] },
+        variant, all);
+    } catch (err) {
+      orOriginal(err, ks);
+      return finish();
     }
-    return done as ConvertResult[];
+    const decodeMs = now() - t0;
+    for (const k of ks) {
+      const e = each[k];
+      // (several outputs share the progress: output k of n covers its n-th of the range after decoding)
+      const sub: CallOptions = single || !ctl.onProgress ? ctl : { signal: ctl.signal, onProgress: ({ stage, fraction }) =>
+        ctl.onProgress!({ stage: stage === 'done' && k < ks[ks.length - 1] ? 'encoding' : stage, fraction: 0.1 + 0.9 * (k + fraction) / each.length }) };
+      try {
+        throwIfAborted(ctl.signal);
+        const frames = single || !e.o.resize.length ? full : { ...full, frames: await Promise.all(full.frames.map((px) =>
+          call<DecodeModule, WasmPixels | WasmError>('decode', variant, (m) => m.transform(px.data, px,
+            { autoOrient: false, orientation: 1, limits: e.o.limits, resize: e.o.resize })).then(unwrap))) };
+        results[k] = await encodeImages(frames, e.o, variant, bytes.byteLength, decodeMs, sub, e.warnings);
+      } catch (err) {
+        orOriginal(err, [k]);
+      }
+    }
+    return finish();
   }
 
   return { convert, convertMany, encode, decode: decodeAny, decodeFrames, psnr };

@@ -8,7 +8,7 @@ import * as Comlink from 'comlink';
 import type { CallOptions, ConvertResult, DecodedFrames, DecodedImage, DecodeOptions, Input, Pixels, ProbeResult, PsnrOptions,
   RulePlan } from './api.js';
 import { AdvcompressError } from './errors.js';
-import { checkInput, describeValue } from './input.js';
+import { checkInput, checkOutputs, describeValue } from './input.js';
 import type { Variant } from './loader.js';
 import type { EncodeOptions, Limits } from './options.js';
 import { WorkerPool, type PoolOptions } from './pool.js';
@@ -111,8 +111,7 @@ export function makeBrowserApi(spawn: () => Worker, options?: PoolOptions): Brow
 
   async function convertMany(input: Input, outputs: Array<EncodeOptions | string>, ctl: CallOptions = {}): Promise<ConvertResult[]> {
     checkInput(input);
-    if (!Array.isArray(outputs))
-      throw new AdvcompressError('INVALID_OPTION', `Expected an array of outputs (options or rules) for outputs but received ${describeValue(outputs)}`);
+    checkOutputs(outputs);
     const rs = await pool.run((w) => w.convertMany(input, outputs, progress(ctl)), ctl.signal);
     return rs.map((r) => withBlob(r, input));
   }

@@ -52,6 +52,17 @@ export function checkInput(input: unknown, what = 'input', pagePixels = false): 
     throw new AdvcompressError('INVALID_OPTION', `Expected readable bytes for ${what} but received a detached ArrayBuffer (its memory was transferred away, e.g. to a worker): pass a copy`);
 }
 
+/**
+ * Checks the `outputs` argument of convertMany(): an array of 1 to 16 options objects or rule strings (each then
+ * checked as convert()'s second argument is).
+ * @throws AdvcompressError `INVALID_OPTION` naming what it got.
+ */
+export function checkOutputs(outputs: unknown): void {
+  if (!Array.isArray(outputs) || outputs.length < 1 || outputs.length > 16)
+    throw new AdvcompressError('INVALID_OPTION', `Expected an array of 1 to 16 outputs (options or rules) for outputs but received ${
+      Array.isArray(outputs) ? `${outputs.length} entries` : describeValue(outputs)}`);
+}
+
 /** The bytes of a checked encoded input that is not a Blob, as a Uint8Array view (no copy). */
 export function viewOf(input: ArrayBuffer | ArrayBufferView): Uint8Array {
   if (input instanceof Uint8Array) return input;

@@ -53,8 +53,7 @@ export class WorkerPool {
   readonly concurrency: number;
   readonly idleTimeoutMs: number;
   readonly recycleAboveBytes: number;
-  /** Workers ended after a job because their wasm memory had grown past `recycleAboveBytes`. */
-  recycled = 0;
+  private recycledCount = 0;
   private readonly idle: Slot[] = [];
   private readonly busy = new Set<Slot>();
   private readonly waiting: Array<() => void> = [];
@@ -79,6 +78,8 @@ export class WorkerPool {
 
   /** Workers alive now (idle + busy). */
   get size(): number { return this.idle.length + this.busy.size; }
+  /** Workers ended after a job because their wasm memory had grown past `recycleAboveBytes`. */
+  get recycled(): number { return this.recycledCount; }
   /** Jobs waiting for a worker. */
   get queued(): number { return this.waiting.length; }
 
@@ -144,7 +145,7 @@ export class WorkerPool {
       }
       pending.then((a) => {
         if (!settle()) return;
-        if ((a.heapBytes ?? 0) > this.recycleAboveBytes) { this.recycled++; this.kill(slot); } else this.release(slot);
+        if ((a.heapBytes ?? 0) > this.recycleAboveBytes) { this.recycledCount++; this.kill(slot); } else this.release(slot);
         if ('ok' in a) resolve(a.ok);
         else reject(fromAnswer(a.error));
       }, (e) => {
