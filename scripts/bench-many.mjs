@@ -6,22 +6,15 @@
 // responsive image set: WebP at 2048, 1280, 640 and 320 px wide (effort 4), from a 12 MP photo (Elephants from
 // Debian's mate-backgrounds, scaled to 4608x2592 with ImageMagick, JPEG q92, in $CACHE/bench). SIMD build, one
 // thread, best of 3. Prints a Markdown table; the ratio is the signal (2 shared cores).
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { elephants } from './bench-photos.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CACHE = process.env.ADVCOMPRESS_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'advcompress');
 if (!existsSync(join(ROOT, 'dist', 'index.js'))) { console.error('build first: bash scripts/setup.sh'); process.exit(1); }
 const { convert, convertMany } = await import(join(ROOT, 'dist', 'index.js'));
-const dir = join(CACHE, 'bench');
-mkdirSync(dir, { recursive: true });
-const photo = join(dir, 'Elephants-4608x2592.jpg');
-if (!existsSync(photo)) {
-  execFileSync('convert', ['/usr/share/backgrounds/mate/abstract/Elephants_5640x3172.jpg', '-resize', '4608x2592!', '-quality', '92', photo]);
-}
+const photo = elephants(4608, 2592);
 const bytes = new Uint8Array(readFileSync(photo));
 const outputs = [2048, 1280, 640, 320].map((w) => ({ format: 'webp', maxWidth: w, effort: 4 }));
 

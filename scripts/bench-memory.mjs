@@ -11,14 +11,13 @@
 // Photos: Elephants_5640x3172.jpg from Debian's mate-backgrounds (Sony RX100 IV), scaled with ImageMagick to
 // 4608x2592 (12 MP) and 9216x5184 (48 MP, what current phones shoot), JPEG q92, into $CACHE/bench.
 // Prints a Markdown table; memory figures are repeatable, the seconds are not (2 shared cores).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { elephants } from './bench-photos.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CACHE = process.env.ADVCOMPRESS_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'advcompress');
 
 if (process.argv[2] === '--child') {
   // one conversion: report wasm heap bytes, peak RSS, seconds
@@ -38,15 +37,8 @@ if (process.argv[2] === '--child') {
 }
 
 if (!existsSync(join(ROOT, 'dist', 'heic.js'))) { console.error('build first: bash scripts/setup.sh'); process.exit(1); }
-const dir = join(CACHE, 'bench');
-mkdirSync(dir, { recursive: true });
-const SRC = '/usr/share/backgrounds/mate/abstract/Elephants_5640x3172.jpg';
 const photos = [['12 MP', 4608, 2592], ['48 MP', 9216, 5184]].slice(0, process.argv[2] === '--quick' ? 1 : 2)
-  .map(([name, w, h]) => {
-    const file = join(dir, `Elephants-${w}x${h}.jpg`);
-    if (!existsSync(file)) execFileSync('convert', [SRC, '-resize', `${w}x${h}!`, '-quality', '92', file]);
-    return { name, w, h, file };
-  });
+  .map(([name, w, h]) => ({ name, w, h, file: elephants(w, h) }));
 
 const MB = (b) => (b / 1048576).toFixed(0);
 console.log('| Photo | Format | wasm memory (MiB) | peak RSS (MiB) | s | output bytes |');

@@ -33,6 +33,15 @@ archive_uri() {
 # urlencode_path PATH: the characters of Debian file names that URLs escape (+ ~ %), as apt writes them.
 urlencode_path() { local p=${1//%/%25}; p=${p//+/%2b}; p=${p//\~/%7e}; printf '%s\n' "$p"; }
 
+# http_head URL: prints "STATUS CONTENT-LENGTH" of a HEAD request ("000" when nothing answered); nothing is
+# downloaded. (Exported: check_served runs it in parallel through xargs.)
+http_head() {
+  local h
+  h=$(curl -sI --max-time 30 --retry 2 -o /dev/null -w '%{http_code} %header{content-length}' "$1" 2>/dev/null) || true
+  printf '%s\n' "${h:-000}"
+}
+export -f http_head
+
 # lock_rows PKG: sets LOCK_ROWS (its rows of the lock, "file size sha256 dir" per line) and LOCK_VERSION; dies when
 # the lock has none or more than one version of PKG.
 lock_rows() {
@@ -173,8 +182,7 @@ check_served() {
           printf '%s\t%s\t%s\t%s\t%s\n' "$pkg" "$ver" "$file" "$size" "$base$(urlencode_path "$dir/$file")"
         done <<<"$rows" \
         | xargs -d '\n' -P 8 -I{} bash -c 'IFS=$'"'\t'"' read -r p v f s u <<<"$1"
-            h=$(curl -sI --max-time 30 --retry 2 -o /dev/null -w "%{http_code} %header{content-length}" "$u" 2>/dev/null) || true
-            printf "%s\t%s\t%s\t%s\t%s\t%s\n" "$p" "$v" "$f" "$s" "$u" "${h:-000}"' _ {} \
+            printf "%s\t%s\t%s\t%s\t%s\t%s\n" "$p" "$v" "$f" "$s" "$u" "$(http_head "$u")"' _ {} \
         | awk -F'\t' '{ split($6, h, " "); if (h[1] != 200) print $0 "\tHTTP " h[1]
                         else if (h[2] != "" && h[2] != $4) print $0 "\tsize " h[2] " where the lock says " $4 }')
   if [ -n "$bad" ]; then

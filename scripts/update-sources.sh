@@ -36,8 +36,8 @@ APT_IDX=(-o Dir::State="$IDX/state" -o Dir::Cache="$IDX/cache" -o Dir::Etc::Sour
 log "reading the Debian index ($SUITES)"
 run_logged "$IDX/update.log" apt-get "${APT_IDX[@]}" update
 
-# served URL: 0 when a HEAD request for URL answers 200.
-served() { [ "$(curl -sI --max-time 30 --retry 2 -o /dev/null -w '%{http_code}' "$1" 2>/dev/null || true)" = 200 ]; }
+# served URL: 0 when a HEAD request for URL answers 200 (http_head, as the lock's check does).
+served() { [ "$(http_head "$1" | cut -d' ' -f1)" = 200 ]; }
 
 # pool_dir PKG: pool/main/<l or libX>/<PKG>.
 pool_dir() { local p=$1 pre=${1:0:1}; [[ $p == lib* ]] && pre=${p:0:4}; printf 'pool/main/%s/%s\n' "$pre" "$p"; }
