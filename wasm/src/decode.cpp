@@ -1096,15 +1096,23 @@ Result<std::vector<ResizePlan>> plan_steps(uint32_t w, uint32_t h, const DecodeO
   return plans;
 }
 
-}  // namespace
-
-Result<PlannedSize> plan_output(uint32_t width, uint32_t height, uint8_t orientation, const DecodeOptions& options) {
+// The size after the EXIF orientation (sides swapped for 5-8 when auto_orient) and every resize step, from the
+// sizes alone. Errors: plan_steps()'s.
+Result<PlannedSize> planned_size(uint32_t width, uint32_t height, uint8_t orientation, const DecodeOptions& options) {
   const bool swap = options.auto_orient && orientation >= 5 && orientation <= 8;
   PlannedSize out{swap ? height : width, swap ? width : height};
   Result<std::vector<ResizePlan>> plans = plan_steps(out.width, out.height, options);
   if (!plans) return plans.error();
   if (!plans.value().empty()) out = {plans.value().back().out_width, plans.value().back().out_height};
-  if (auto s = check_output_side(out.width, out.height, options.limits); !s) return s.error();
+  return out;
+}
+
+}  // namespace
+
+Result<PlannedSize> plan_output(uint32_t width, uint32_t height, uint8_t orientation, const DecodeOptions& options) {
+  Result<PlannedSize> out = planned_size(width, height, orientation, options);
+  if (!out) return out;
+  if (auto s = check_output_side(out.value().width, out.value().height, options.limits); !s) return s.error();
   return out;
 }
 
@@ -1144,9 +1152,8 @@ Result<Frames> decode_impl(const uint8_t* data, size_t size, const DecodeOptions
     if (!p) return p.error();
     const ProbeInfo& info = p.value();
     // Plan every resize step from the header sizes first: an impossible output costs no decoding.
-    const bool swap = options.auto_orient && info.orientation >= 5 && info.orientation <= 8;
-    if (auto plans = plan_steps(swap ? info.height : info.width, swap ? info.width : info.height, options); !plans)
-      return plans.error();
+    if (auto planned = planned_size(info.width, info.height, info.orientation, options); !planned)
+      return planned.error();
     Result<Frames> frames = Frames{};
     if (info.format == InputFormat::kGif) {
       frames = detail::decode_gif(data, size, info, max_frames);
