@@ -11,7 +11,8 @@
 # the run at once, naming the package, version, file and URL (scripts/update-sources.sh moves the lock).
 #
 # Unpacking: with the .dsc in the lock, dpkg-source (Debian's patches applied); without it (the archive served here
-# lacks some), the orig tarball and the Debian tarball by hand, then debian/patches/series. Then ours,
+# lacks some), the orig tarball and the Debian tarball by hand, then debian/patches/series; for a header-only
+# library whose sources are not served at all (simde), its arch-all binary package (dpkg-deb -x). Then ours,
 # patches/<pkg>/*.patch in name order. The tree lands in $CACHE/src/<pkg>_<version>-<hash of its lock rows and our
 # patches>/ only when every step succeeded; a failed step leaves no half-unpacked tree (nor a .part download).
 # ADVCOMPRESS_SOURCES_LOCK names another lock file (the failure tests use one).
@@ -125,10 +126,17 @@ fetch_source() {
   dsc=$(grep '\.dsc$' <<<"$FILES" || true)
   orig=$(grep -E '\.orig\.tar\.[a-z0-9]+$' <<<"$FILES" | head -1 || true)
   deb=$(grep -E '\.debian\.tar\.[a-z0-9]+$' <<<"$FILES" || true)
+  bins=$(grep -E '\.deb$' <<<"$FILES" || true)
   rm -rf "$dir" "$dir.tmp"; mkdir -p "$CACHE/src"
   TMP_PATHS+=("$dir.tmp")
   if [ -n "$dsc" ]; then
     run_logged "$CACHE/src/$pkg.unpack.log" dpkg-source --no-check -x "$CACHE/dl/$dsc" "$dir.tmp"
+  elif [ -z "$orig" ] && [ -n "$bins" ]; then
+    # a header-only library whose source files the archive does not serve (simde 0.8.2): its arch-all binary
+    # package, whose files are the upstream headers as Debian ships them (usr/include/...)
+    log "$pkg $LOCK_VERSION: unpacking $(tr '\n' ' ' <<<"$bins")(binary package; no source in the lock)"
+    mkdir -p "$dir.tmp"
+    while read -r p; do dpkg-deb -x "$CACHE/dl/$p" "$dir.tmp" || die "$pkg: cannot unpack $p"; done <<<"$bins"
   else
     [ -n "$orig" ] || die "$pkg $LOCK_VERSION: the lock has neither a .dsc nor an orig tarball"
     log "$pkg $LOCK_VERSION: unpacking $orig${deb:+ + $deb} (no .dsc in the lock)"
