@@ -25,7 +25,7 @@ VARIANTS=${*:-${ADVCOMPRESS_VARIANTS:-baseline simd}}
 emcc_version
 
 # The Debian source packages built; their versions and files are those of scripts/sources.lock.
-PACKAGES="zlib libpng1.6 libjpeg-turbo libwebp libde265 aom x265 libheif libstb giflib netsurf"
+PACKAGES="zlib libpng1.6 libjpeg-turbo libwebp libde265 aom simde x265 libheif libstb giflib netsurf"
 
 declare -A SRC VER KEY
 for p in $PACKAGES; do
@@ -35,7 +35,8 @@ done
 cmake_common=(-G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DCMAKE_POSITION_INDEPENDENT_CODE=OFF)
 
 # stage NAME PKG DEPS... -- CMAKE_ARGS...: configure + build + install PKG's CMake project (at ${SRC[PKG]}/$SUBDIR)
-# into $PREFIX unless the stamp holds the same key.
+# into $PREFIX unless the stamp holds the same key. KEY_FILES: files of ours the build reads (their contents join
+# the key); INSTALL_BIN: files of the build tree also copied to $PREFIX/bin (programs the project does not install).
 stage() {
   local name=$1 pkg=$2; shift 2
   local deps=() ; while [ "$1" != "--" ]; do deps+=("$1"); shift; done; shift
@@ -43,17 +44,18 @@ stage() {
   local prefix=${PREFIX:-$SYSROOT} sub=${SUBDIR:-}
   local key
   local cflags="$CFLAGS_V${EXTRA_CFLAGS:+ $EXTRA_CFLAGS}"
+  local files=(); [ -z "${KEY_FILES:-}" ] || files=("$(cat $KEY_FILES | sha256sum)")
   key=$(printf '%s\n' "$name" "${VER[$pkg]}" "${SRC[$pkg]}" "$EMCC_VERSION" "$cflags" "$prefix" "$depkeys" "$@" \
-        | sha256sum | cut -c1-16)
+        "${files[@]}" | sha256sum | cut -c1-16)
   KEY[$name]=$key
   local stamp="$SYSROOT/.stamps/$name"
   if [ "$(cat "$stamp" 2>/dev/null)" = "$key" ]; then log "$VARIANT/$name: up to date ($key)"; else
     local b="$CACHE/build/$VARIANT/$name" t0=$SECONDS
     log "$VARIANT/$name: building ${pkg} ${VER[$pkg]} (log: $b.log)"
     rm -rf "$b"; mkdir -p "$(dirname "$b")"
-    if [ "${BUILDER:-cmake}" = headers ]; then   # header-only: the named headers into $prefix/include
-      mkdir -p "$prefix/include"
-      (cd "${SRC[$pkg]}" && cp "$@" "$prefix/include/")
+    if [ "${BUILDER:-cmake}" = headers ]; then   # header-only: the named headers (or directories) into
+      mkdir -p "$prefix/include"                 # $prefix/include
+      (cd "${SRC[$pkg]}" && cp -r "$@" "$prefix/include/")
     elif [ "${BUILDER:-cmake}" = make ]; then   # a plain Makefile (giflib): "@file:dir" args are installed, the
       cp -a "${SRC[$pkg]}" "$b"                 # others are make targets
       local a targets=() installs=()
@@ -79,6 +81,7 @@ stage() {
         -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_PREFIX_PATH="$SYSROOT" -DCMAKE_FIND_ROOT_PATH="$SYSROOT;$prefix" \
         -DCMAKE_C_FLAGS="$cflags" -DCMAKE_CXX_FLAGS="$cflags" "$@"
       run_logged "$b.build.log" ninja -C "$b" -j "$JOBS" install
+      local f; for f in ${INSTALL_BIN:-}; do mkdir -p "$prefix/bin"; cp "$b/$f" "$prefix/bin/"; done
     fi
     mkdir -p "$SYSROOT/.stamps"; echo "$key" > "$stamp"
     log "$VARIANT/$name: done in $((SECONDS - t0)) s"
@@ -120,6 +123,9 @@ for VARIANT in $VARIANTS; do
   stage aom aom -- "${AOM_CPU[@]}" -DCONFIG_RUNTIME_CPU_DETECT=0 -DCONFIG_MULTITHREAD=0 -DENABLE_NASM=0 \
     -DENABLE_DOCS=0 -DENABLE_EXAMPLES=0 -DENABLE_TESTS=0 -DENABLE_TESTDATA=0 -DENABLE_TOOLS=0 -DCONFIG_WEBM_IO=0
   # x265 multilib (as Debian and x265's own multilib.sh): 12- and 10-bit cores without C API, linked into the 8-bit one.
+  # simd: the 8-bit core (HEIC's default) also gets x265's AArch64 Neon intrinsics through SIMDe and our
+  # wasm/x265/arm_neon.h (patches/x265/0002; byte-identical output, faster), and x265's TestBench, which checks
+  # every Neon primitive against C (scripts/test.sh runs $SYSROOT/bin/TestBench.js).
   x265_common=(-DEMSCRIPTEN_SYSTEM_PROCESSOR=wasm32 -DENABLE_ASSEMBLY=OFF -DENABLE_CLI=OFF -DENABLE_SHARED=OFF
                -DENABLE_LIBNUMA=OFF -DENABLE_PIC=OFF -DENABLE_HDR10_PLUS=OFF)
   SUBDIR=source PREFIX="$SYSROOT/x265-12" stage x265-12bit x265 -- "${x265_common[@]}" -DHIGH_BIT_DEPTH=ON -DMAIN12=ON \
@@ -128,8 +134,21 @@ for VARIANT in $VARIANTS; do
     -DEXPORT_C_API=OFF
   cp "$SYSROOT/x265-12/lib/libx265.a" "$SYSROOT/lib/libx265_main12.a"
   cp "$SYSROOT/x265-10/lib/libx265.a" "$SYSROOT/lib/libx265_main10.a"
-  SUBDIR=source stage x265 x265 x265-12bit x265-10bit -- "${x265_common[@]}" -DLINKED_10BIT=ON -DLINKED_12BIT=ON \
-    -DEXTRA_LIB="$SYSROOT/lib/libx265_main10.a;$SYSROOT/lib/libx265_main12.a" -DEXTRA_LINK_FLAGS=-L"$SYSROOT/lib"
+  x265_neon=() neon_deps=() neon_bin=''
+  if [ "$VARIANT" = simd ]; then
+    BUILDER=headers stage simde simde -- usr/include/simde
+    # (our two files are copied into the cache, so that the build key holds no path of the checkout)
+    own="$SYSROOT/advcompress-x265"; mkdir -p "$own"
+    cp "$ROOT/wasm/x265/arm_neon.h" "$ROOT/wasm/src/x265_sem_stubs.c" "$own/"
+    neon_deps=(simde) neon_bin="test/TestBench.js test/TestBench.wasm"
+    x265_neon=(-DENABLE_WASM_NEON=ON -DWASM_NEON_FLAGS="-I$own -I$SYSROOT/include -mllvm -unroll-threshold=1000"
+               -DENABLE_TESTS=ON -DTESTBENCH_EXTRA_SOURCES="$own/x265_sem_stubs.c"
+               -DCMAKE_EXE_LINKER_FLAGS="-sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=node -sWASM_ASYNC_COMPILATION=0")
+  fi
+  KEY_FILES="$ROOT/wasm/x265/arm_neon.h $ROOT/wasm/src/x265_sem_stubs.c" INSTALL_BIN="$neon_bin" \
+  SUBDIR=source stage x265 x265 x265-12bit x265-10bit "${neon_deps[@]}" -- "${x265_common[@]}" -DLINKED_10BIT=ON \
+    -DLINKED_12BIT=ON -DEXTRA_LIB="$SYSROOT/lib/libx265_main10.a;$SYSROOT/lib/libx265_main12.a" \
+    -DEXTRA_LINK_FLAGS=-L"$SYSROOT/lib" "${x265_neon[@]}"
   heif_common=(-DENABLE_PLUGIN_LOADING=OFF -DENABLE_MULTITHREADING_SUPPORT=OFF -DWITH_EXAMPLES=OFF -DBUILD_TESTING=OFF
                -DWITH_GDK_PIXBUF=OFF -DWITH_LIBSHARPYUV=OFF -DWITH_DAV1D=OFF -DWITH_RAV1E=OFF -DWITH_SvtEnc=OFF
                -DWITH_KVAZAAR=OFF -DWITH_OpenH264_DECODER=OFF -DWITH_OpenH264_ENCODER=OFF -DWITH_JPEG_DECODER=OFF

@@ -7,7 +7,8 @@
 #  1. native C++ tests (GoogleTest + ctest) under AddressSanitizer/UBSan,
 #  2. after the fixtures are fetched: the rule parser and probe()/decode_frames() fuzzed by libFuzzer for
 #     ADVCOMPRESS_FUZZ_SECONDS each (default 40), the latter seeded with every fixture file,
-#  3. the same C++ tests plus the encoder tests compiled to wasm and run under Node by ctest,
+#  3. the same C++ tests plus the encoder tests compiled to wasm and run under Node by ctest; x265's TestBench built
+#     for wasm SIMD128 (scripts/build-deps.sh) checks every Neon primitive against C under Node,
 #  4. the Node tests of the npm package (node:test), which decode every output with an independent decoder,
 #  5. the local COS-compatible server's tests (tests/cos-server),
 #  6. the browser tests (scripts/test-browser.sh): the packed tarball in Vite and webpack apps, the demo page, the
@@ -64,6 +65,14 @@ fuzz fuzz_rule "$ROOT/tests/fuzz/corpus/rule"
 # Seeds: what it found before (tests/fuzz/corpus/probe, each a regression) and every real fixture file (truncated
 # to 4 KiB), so the walkers start from JPEG/PNG/GIF/BMP/WebP structure.
 fuzz fuzz_probe "$ROOT/tests/fuzz/corpus/probe" "$CACHE/fixtures"
+
+tb="$CACHE/sysroot/simd/bin/TestBench.js"
+if [ -f "$tb" ]; then
+  log "x265's TestBench, wasm SIMD128 build: every Neon primitive (patches/x265/0002) against x265's C one"
+  node "$tb" --nobench
+else
+  log "x265's TestBench: no simd variant built (ADVCOMPRESS_VARIANTS), skipped"
+fi
 
 log "Node tests of the package"
 cd "$ROOT"

@@ -32,6 +32,24 @@ for (const variant of ['simd', 'baseline']) {
   }
 }
 
+// The simd build runs x265's Neon primitives on wasm SIMD128 (patches/x265/0002), the baseline build x265's C ones:
+// the bitstreams must not differ by a byte (4:2:0 and 4:4:4 take different chroma primitives).
+for (const [what, options] of [
+  ['default options', {}],
+  ['quality 90, chroma 444, 960 px wide', { quality: 90, chroma: '444', maxWidth: 960 }],
+]) {
+  test(`HEIC (${what}): the simd build (x265 Neon on wasm SIMD128) writes the same bytes as the baseline build (C)`, async () => {
+    const out = {};
+    for (const variant of ['simd', 'baseline']) {
+      setVariant(variant);
+      try { out[variant] = await convert(source, { format: 'heic', ...options }); } finally { setVariant(undefined); }
+      assert.equal(out[variant].variant, variant);
+    }
+    assert.equal(out.simd.outputBytes, out.baseline.outputBytes);
+    assert.ok(Buffer.from(out.simd.data).equals(Buffer.from(out.baseline.data)), 'same bytes');
+  });
+}
+
 test('the heic and avif outputs carry the right brand; HEIC keeps EXIF (camera model) by default', async () => {
   const h = await convert(source, { format: 'heic', effort: 2 });
   assert.equal(Buffer.from(h.data.subarray(4, 12)).toString('latin1'), 'ftypheic');
