@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Usage: scripts/bench.sh            (after scripts/setup.sh; BENCH_REPEAT=n runs each case n times, default 1)
+# Usage: scripts/bench.sh            (after scripts/setup.sh; BENCH_REPEAT=n runs each case n times, default 1;
+#                                    BENCH_FORMATS="heic" measures only those formats, default "heic avif webp")
 #
 # Measures, side by side in one run, the bytes and the encode time of HEIC, AVIF and WebP at default options for
 # a ~12 MP and a ~2 MP real photograph: the wasm modules (baseline and SIMD builds, one thread, in Node) against
@@ -15,6 +16,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 apt_install libheif-examples webp imagemagick util-linux mate-backgrounds
 [ -f "$ROOT/dist/heic.js" ] || die "build first: bash scripts/setup.sh"
 REPEAT=${BENCH_REPEAT:-1}
+FORMATS=${BENCH_FORMATS:-heic avif webp}
 B="$CACHE/bench"; mkdir -p "$B"
 
 # Photos: Storm.jpg (1920x1280, 2.5 MP, Canon EOS 400D) and a 12 MP version of Elephants_5640x3172.jpg (Sony
@@ -49,7 +51,7 @@ echo "| Photo | Format | Native bytes | Native s | Wasm baseline bytes | Baselin
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for photo in "$P12" "$P2"; do
   mp=$(identify -format '%w %h' "$photo" | awk '{ printf "%.1f", $1 * $2 / 1e6 }')
-  for fmt in heic avif webp; do
+  for fmt in $FORMATS; do
     # (assignments, not `read < <(…)`: a failed run must stop the script, not print a row of blanks)
     n_out=$(native "$fmt" "$photo"); read -r nb nms <<<"$n_out"
     b_out=$(wasm "$fmt" "$photo" baseline); read -r bb bms <<<"$b_out"

@@ -124,8 +124,8 @@ for VARIANT in $VARIANTS; do
     -DENABLE_DOCS=0 -DENABLE_EXAMPLES=0 -DENABLE_TESTS=0 -DENABLE_TESTDATA=0 -DENABLE_TOOLS=0 -DCONFIG_WEBM_IO=0
   # x265 multilib (as Debian and x265's own multilib.sh): 12- and 10-bit cores without C API, linked into the 8-bit one.
   # simd: the 8-bit core (HEIC's default) also gets x265's AArch64 Neon intrinsics through SIMDe and our
-  # wasm/x265/arm_neon.h (patches/x265/0002; byte-identical output, faster), and x265's TestBench, which checks
-  # every Neon primitive against C (scripts/test.sh runs $SYSROOT/bin/TestBench.js).
+  # wasm/x265/arm_neon.h, plus our wasm/x265/primitives-simd128.cpp (patches/x265/0002; byte-identical output,
+  # faster), and x265's TestBench, which checks every one against C (scripts/test.sh runs $SYSROOT/bin/TestBench.js).
   x265_common=(-DEMSCRIPTEN_SYSTEM_PROCESSOR=wasm32 -DENABLE_ASSEMBLY=OFF -DENABLE_CLI=OFF -DENABLE_SHARED=OFF
                -DENABLE_LIBNUMA=OFF -DENABLE_PIC=OFF -DENABLE_HDR10_PLUS=OFF)
   SUBDIR=source PREFIX="$SYSROOT/x265-12" stage x265-12bit x265 -- "${x265_common[@]}" -DHIGH_BIT_DEPTH=ON -DMAIN12=ON \
@@ -137,15 +137,17 @@ for VARIANT in $VARIANTS; do
   x265_neon=() neon_deps=() neon_bin=''
   if [ "$VARIANT" = simd ]; then
     BUILDER=headers stage simde simde -- usr/include/simde
-    # (our two files are copied into the cache, so that the build key holds no path of the checkout)
+    # (our files are copied into the cache, so that the build key holds no path of the checkout)
     own="$SYSROOT/advcompress-x265"; mkdir -p "$own"
-    cp "$ROOT/wasm/x265/arm_neon.h" "$ROOT/wasm/src/x265_sem_stubs.c" "$own/"
+    cp "$ROOT/wasm/x265/arm_neon.h" "$ROOT/wasm/x265/primitives-simd128.cpp" "$ROOT/wasm/src/x265_sem_stubs.c" "$own/"
     neon_deps=(simde) neon_bin="test/TestBench.js test/TestBench.wasm"
     x265_neon=(-DENABLE_WASM_NEON=ON -DWASM_NEON_FLAGS="-I$own -I$SYSROOT/include -mllvm -unroll-threshold=1000"
+               -DWASM_EXTRA_SOURCES="$own/primitives-simd128.cpp"
                -DENABLE_TESTS=ON -DTESTBENCH_EXTRA_SOURCES="$own/x265_sem_stubs.c"
                -DCMAKE_EXE_LINKER_FLAGS="-sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=node -sWASM_ASYNC_COMPILATION=0")
   fi
-  KEY_FILES="$ROOT/wasm/x265/arm_neon.h $ROOT/wasm/src/x265_sem_stubs.c" INSTALL_BIN="$neon_bin" \
+  KEY_FILES="$ROOT/wasm/x265/arm_neon.h $ROOT/wasm/x265/primitives-simd128.cpp $ROOT/wasm/src/x265_sem_stubs.c" \
+  INSTALL_BIN="$neon_bin" \
   SUBDIR=source stage x265 x265 x265-12bit x265-10bit "${neon_deps[@]}" -- "${x265_common[@]}" -DLINKED_10BIT=ON \
     -DLINKED_12BIT=ON -DEXTRA_LIB="$SYSROOT/lib/libx265_main10.a;$SYSROOT/lib/libx265_main12.a" \
     -DEXTRA_LINK_FLAGS=-L"$SYSROOT/lib" "${x265_neon[@]}"
