@@ -19,7 +19,7 @@ tb="$CACHE/sysroot/simd/bin/TestBench.js"
 [ -f "$tb" ] || die "no $tb: run 'bash scripts/build.sh simd' first"
 mkdir -p "$CACHE/bench"
 raw="$CACHE/bench/x265-primitives.raw.txt"
-log "timing x265's primitives (TestBench under node --no-liftoff; a few minutes)"
+log "timing x265's primitives (TestBench under node --no-liftoff; about half a minute)"
 node --no-liftoff "$tb" ${1:+--testbench "$1"} > "$raw"
 # TestBench's rows: "name | <speed-up>x | <optimised time> | <C time>", grouped under "== <harness> primitives ==".
 awk -F'|' '

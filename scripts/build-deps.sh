@@ -134,20 +134,21 @@ for VARIANT in $VARIANTS; do
     -DEXPORT_C_API=OFF
   cp "$SYSROOT/x265-12/lib/libx265.a" "$SYSROOT/lib/libx265_main12.a"
   cp "$SYSROOT/x265-10/lib/libx265.a" "$SYSROOT/lib/libx265_main10.a"
-  x265_neon=() neon_deps=() neon_bin=''
+  x265_neon=() neon_deps=() neon_bin='' own_files=''
   if [ "$VARIANT" = simd ]; then
     BUILDER=headers stage simde simde -- usr/include/simde
-    # (our files are copied into the cache, so that the build key holds no path of the checkout)
+    # our files the x265 build reads: copied into the cache (so that the build key holds no path of the checkout),
+    # their contents join the key (KEY_FILES)
     own="$SYSROOT/advcompress-x265"; mkdir -p "$own"
-    cp "$ROOT/wasm/x265/arm_neon.h" "$ROOT/wasm/x265/primitives-simd128.cpp" "$ROOT/wasm/src/x265_sem_stubs.c" "$own/"
+    own_files="$ROOT/wasm/x265/arm_neon.h $ROOT/wasm/x265/primitives-simd128.cpp $ROOT/wasm/src/x265_sem_stubs.c"
+    cp $own_files "$own/"
     neon_deps=(simde) neon_bin="test/TestBench.js test/TestBench.wasm"
     x265_neon=(-DENABLE_WASM_NEON=ON -DWASM_NEON_FLAGS="-I$own -I$SYSROOT/include -mllvm -unroll-threshold=1000"
                -DWASM_EXTRA_SOURCES="$own/primitives-simd128.cpp"
                -DENABLE_TESTS=ON -DTESTBENCH_EXTRA_SOURCES="$own/x265_sem_stubs.c"
                -DCMAKE_EXE_LINKER_FLAGS="-sALLOW_MEMORY_GROWTH=1 -sENVIRONMENT=node -sWASM_ASYNC_COMPILATION=0")
   fi
-  KEY_FILES="$ROOT/wasm/x265/arm_neon.h $ROOT/wasm/x265/primitives-simd128.cpp $ROOT/wasm/src/x265_sem_stubs.c" \
-  INSTALL_BIN="$neon_bin" \
+  KEY_FILES="$own_files" INSTALL_BIN="$neon_bin" \
   SUBDIR=source stage x265 x265 x265-12bit x265-10bit "${neon_deps[@]}" -- "${x265_common[@]}" -DLINKED_10BIT=ON \
     -DLINKED_12BIT=ON -DEXTRA_LIB="$SYSROOT/lib/libx265_main10.a;$SYSROOT/lib/libx265_main12.a" \
     -DEXTRA_LINK_FLAGS=-L"$SYSROOT/lib" "${x265_neon[@]}"
