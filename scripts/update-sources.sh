@@ -13,11 +13,15 @@
 # tarballs by hand); for firefox-esr only the orig tarball (its test images; the 100 l10n tarballs are not used).
 # Hashes come from the signed index (apt verifies the download against them); for a version the index no longer
 # lists, from the served .dsc's Checksums-Sha256 (the .dsc's own hash is the one of the bytes served now).
+# Header-only libraries whose sources the archive does not serve are locked as their arch-all binary package
+# (BINARY below: simde -> libsimde-dev): the newest trixie version of that package, file and SHA-256 from the signed
+# binary index.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 source "$ROOT/scripts/fetch-sources.sh"
 SUITES=${ADVCOMPRESS_UPDATE_SUITES:-trixie trixie-updates trixie-security bookworm bookworm-updates bookworm-security}
 declare -A ONLY=([firefox-esr]='\.orig\.tar\.xz$')
+declare -A BINARY=([simde]=libsimde-dev)
 
 [ $# -gt 0 ] || { sed -n '2,6s/^# \{0,1\}//p' "$0"; exit 2; }
 
@@ -30,9 +34,15 @@ rm -rf "$IDX"; mkdir -p "$IDX/state/lists/partial" "$IDX/cache/archives/partial"
 for s in $SUITES; do
   u=$base; [[ $s == *-security ]] && u=$security
   printf 'deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' "$u" "$s"
+  # (binary indices only when a BINARY package is asked for: they are large)
+  for a in "$@"; do
+    if [ -n "${BINARY[${a%%=*}]:-}" ]; then
+      printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' "$u" "$s"; break
+    fi
+  done
 done > "$IDX/sources.list"
 APT_IDX=(-o Dir::State="$IDX/state" -o Dir::Cache="$IDX/cache" -o Dir::Etc::SourceList="$IDX/sources.list"
-         -o Dir::Etc::SourceParts=/dev/null -o Debug::NoLocking=1)
+         -o Dir::Etc::SourceParts=/dev/null -o Debug::NoLocking=1 -o Dir::State::status=/dev/null)
 log "reading the Debian index ($SUITES)"
 run_logged "$IDX/update.log" apt-get "${APT_IDX[@]}" update
 
@@ -63,6 +73,23 @@ new_rows=$(mktemp); trap 'rm -f "$new_rows"; cleanup_tmp_paths' EXIT
 for arg in "$@"; do
   pkg=${arg%%=*} ver=''; [ "$arg" != "$pkg" ] && ver=${arg#*=}
   old=$(awk -F'\t' -v p="$pkg" '!/^#/ && $1 == p { print $2; exit }' "$LOCK")
+  if [ -n "${BINARY[$pkg]:-}" ]; then   # locked as its arch-all binary package
+    bin=${BINARY[$pkg]}
+    if [ -z "$ver" ]; then
+      ver=$(apt-cache "${APT_IDX[@]}" madison "$bin" | awk -F' *[|] *' '$3 ~ / trixie[-a-z]*\/main / { print $2 }' \
+            | sort -urV | head -1)
+      [ -n "$ver" ] || die "$pkg: the index lists no trixie version of $bin"
+    fi
+    info=$(apt-cache "${APT_IDX[@]}" show "$bin=$ver" 2>/dev/null || true)
+    path=$(awk '/^Filename:/ { print $2; exit }' <<<"$info"); size=$(awk '/^Size:/ { print $2; exit }' <<<"$info")
+    sha=$(awk '/^SHA256:/ { print $2; exit }' <<<"$info")
+    [ -n "$path" ] && [ -n "$size" ] && [ -n "$sha" ] || die "$pkg: the index has no $bin $ver"
+    served "$base$(urlencode_path "$path")" || die "$pkg $ver: $path is not served"
+    fetch_file "$pkg" "$ver" "${path##*/}" "$size" "$sha" "${path%/*}"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$pkg" "$ver" "${path##*/}" "$size" "$sha" "${path%/*}" >> "$new_rows"
+    if [ "$old" = "$ver" ]; then log "$pkg: $ver unchanged ($bin)"; else log "$pkg: ${old:-(not locked)} -> $ver ($bin)"; fi
+    continue
+  fi
   if [ -z "$ver" ]; then   # the newest trixie version of the index whose orig tarball is served
     for v in $(apt-cache "${APT_IDX[@]}" madison "$pkg" | awk -F' *[|] *' '$3 ~ / trixie[-a-z]*\/main Sources$/ { print $2 }' \
                | sort -urV); do
