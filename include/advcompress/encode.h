@@ -31,6 +31,40 @@ Status check_encode_input(const Image& image, const EncodeOptions& options, cons
 /// requested codec), OUT_OF_MEMORY.
 Result<Encoded> encode_heif(const Image& image, const EncodeOptions& options, const Limits& limits = Limits{});
 
+/// Grid tiles (ARCHITECTURE.md, "Grid tiles"): the smallest and largest tile side, pixels. Tiles are square and a
+/// multiple of 64 (HEVC's largest coding block, so no block straddles two tiles); iPhones write 512.
+constexpr uint32_t kMinTileSize = 64;
+constexpr uint32_t kMaxTileSize = 4096;
+
+/// A grid image (ISO/IEC 23008-12 `grid` derived image item) of `width` x `height` pixels cut into square tiles of
+/// `tile_size` pixels, row by row; the right and bottom tiles are padded (the grid crops them on display).
+struct GridSpec {
+  uint32_t width = 0;            ///< pixels of the whole image
+  uint32_t height = 0;           ///< pixels of the whole image
+  uint32_t tile_size = 512;      ///< pixels, each side of every tile
+  uint8_t source_bit_depth = 8;  ///< of the whole image's source (picks the coded bit depth as encode_heif())
+  uint32_t columns() const { return tile_size ? (width + tile_size - 1) / tile_size : 0; }
+  uint32_t rows() const { return tile_size ? (height + tile_size - 1) / tile_size : 0; }
+};
+
+/// One tile of a grid HEIC/AVIF as an independent coded image, with the settings encode_heif() uses (quality,
+/// chroma, effort, bit depth, NCLX from `tile.meta`): what a helper worker does with its share of the tiles. `tile`
+/// is at most `tile_size` pixels per side (an edge tile is padded by repeating its last column and row).
+/// Returns the codec's units (HEVC NAL units / AV1 OBUs) as produced, each as [4-byte big-endian size][unit]:
+/// opaque bytes for encode_heif_grid(). Errors: as encode_heif(); INVALID_OPTION for a tile size that is not a
+/// multiple of 64 in [kMinTileSize, kMaxTileSize], a tile larger than it, or a tile with transparency (grids are
+/// written for opaque images only).
+Result<std::vector<uint8_t>> encode_heif_tile(const Image& tile, uint32_t tile_size, const EncodeOptions& options,
+                                              const Limits& limits = Limits{});
+
+/// Assembles a grid HEIC/AVIF from the tiles encode_heif_tile() coded (row by row, `grid.columns() * grid.rows()`
+/// of them) with the same options: one `grid` item, the primary image, with NCLX and the ICC profile (`colr`),
+/// EXIF and XMP of `meta` (per `options.metadata`); the tiles are hidden items. Nothing is re-encoded.
+/// Errors: INVALID_OPTION (options, tile size, tile count), OUTPUT_TOO_LARGE, ENCODER_ERROR (a tile that holds
+/// no valid coded image), OUT_OF_MEMORY.
+Result<Encoded> encode_heif_grid(const std::vector<std::vector<uint8_t>>& tiles, const GridSpec& grid,
+                                 const Metadata& meta, const EncodeOptions& options, const Limits& limits = Limits{});
+
 /// WebP through libwebp (lossy or lossless; ICC/EXIF/XMP through libwebpmux). Errors as encode_heif();
 /// OUTPUT_TOO_LARGE also above WebP's own 16383 px limit.
 Result<Encoded> encode_webp(const Image& image, const EncodeOptions& options, const Limits& limits = Limits{});

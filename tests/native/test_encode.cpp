@@ -2,6 +2,8 @@
 // has the format's signature, errors are typed. (Pixel closeness is checked by independent decoders in tests/node.)
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -134,3 +136,95 @@ TEST(Encode, RealPhoto) {
   EXPECT_TRUE(has_signature(r.value().data));
   EXPECT_LT(r.value().data.size(), bytes.size()) << "smaller than the JPEG it came from";
 }
+
+#if !defined(ADVCOMPRESS_TEST_WEBP)
+namespace {
+// Tile `i` (row by row) of `im`: a compact copy of at most `size` x `size` pixels, as web/src/tiles.ts cuts them.
+Image crop_tile(const Image& im, uint32_t size, uint32_t i) {
+  const uint32_t columns = (im.width + size - 1) / size;
+  const uint32_t x0 = i % columns * size, y0 = i / columns * size;
+  Image t;
+  t.width = std::min(size, im.width - x0);
+  t.height = std::min(size, im.height - y0);
+  t.channels = im.channels;
+  t.bytes_per_sample = im.bytes_per_sample;
+  t.source_bit_depth = im.source_bit_depth;
+  for (uint32_t y = 0; y < t.height; ++y) {
+    const uint8_t* row = im.data.data() + (size_t(y0 + y) * im.width + x0) * im.channels * im.bytes_per_sample;
+    t.data.insert(t.data.end(), row, row + t.row_bytes());
+  }
+  return t;
+}
+
+Result<Encoded> grid_of(const Image& im, uint32_t size, const EncodeOptions& o,
+                        std::vector<std::vector<uint8_t>>* tiles_out = nullptr) {
+  GridSpec g;
+  g.width = im.width;
+  g.height = im.height;
+  g.tile_size = size;
+  g.source_bit_depth = im.source_bit_depth;
+  std::vector<std::vector<uint8_t>> tiles;
+  for (uint32_t i = 0; i < g.columns() * g.rows(); ++i) {
+    auto t = encode_heif_tile(crop_tile(im, size, i), size, o);
+    if (!t) return t.error();
+    tiles.push_back(std::move(t.value()));
+  }
+  if (tiles_out) *tiles_out = tiles;
+  return encode_heif_grid(tiles, g, im.meta, o);
+}
+}  // namespace
+
+TEST(Grid, TilesCodedApartAssembleIntoOneImage) {
+  Image im = gradient(200, 150, 3);  // 4 x 3 tiles of 64, the last column and row padded
+  im.meta.exif = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0};  // (a TIFF header and an empty IFD)
+  auto r = grid_of(im, 64, opts());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(has_signature(r.value().data));
+  EXPECT_EQ(r.value().width, 200u);
+  EXPECT_EQ(r.value().height, 150u);
+  auto back = decode_heif(r.value().data.data(), r.value().data.size());
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  ASSERT_EQ(back.value().width, 200u);
+  ASSERT_EQ(back.value().height, 150u);
+  ASSERT_EQ(back.value().channels, 3);
+  double se = 0;
+  for (size_t i = 0; i < im.data.size(); ++i) se += (double(im.data[i]) - back.value().data[i]) * (double(im.data[i]) - back.value().data[i]);
+  const double psnr = 10 * std::log10(255.0 * 255.0 / (se / double(im.data.size())));
+  EXPECT_GT(psnr, 30) << "the grid's pixels are the image's";
+  EXPECT_FALSE(back.value().meta.exif.empty()) << "EXIF on the grid item";
+}
+
+TEST(Grid, ErrorsAreTyped) {
+  const Image im = gradient(130, 70, 3);
+  std::vector<std::vector<uint8_t>> tiles;
+  ASSERT_TRUE(grid_of(im, 64, opts(), &tiles).ok());
+  GridSpec g{130, 70, 64, 8};
+  tiles.pop_back();
+  auto few = encode_heif_grid(tiles, g, {}, opts());
+  ASSERT_FALSE(few.ok());
+  EXPECT_EQ(few.error().code, ErrorCode::kInvalidOption);
+  tiles.push_back({0, 0, 0, 9, 1, 2, 3});  // a size beyond the bytes
+  auto damaged = encode_heif_grid(tiles, g, {}, opts());
+  ASSERT_FALSE(damaged.ok());
+  EXPECT_EQ(damaged.error().code, ErrorCode::kEncoderError) << damaged.error().message;
+  tiles.back().clear();
+  auto empty = encode_heif_grid(tiles, g, {}, opts());
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.error().code, ErrorCode::kEncoderError) << empty.error().message;
+  for (uint32_t bad : {0u, 32u, 100u, 8192u}) {
+    auto t = encode_heif_tile(crop_tile(im, 64, 0), bad, opts());
+    ASSERT_FALSE(t.ok()) << bad;
+    EXPECT_EQ(t.error().code, ErrorCode::kInvalidOption);
+  }
+  auto big = encode_heif_tile(im, 64, opts());
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.error().code, ErrorCode::kInvalidOption);
+  auto alpha = encode_heif_tile(gradient(64, 64, 4), 64, opts());
+  ASSERT_FALSE(alpha.ok());
+  EXPECT_EQ(alpha.error().code, ErrorCode::kInvalidOption);
+  GridSpec wide{10000, 64, 64, 8};
+  auto too_large = encode_heif_grid({}, wide, {}, opts());
+  ASSERT_FALSE(too_large.ok());
+  EXPECT_EQ(too_large.error().code, ErrorCode::kOutputTooLarge);
+}
+#endif

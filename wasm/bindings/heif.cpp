@@ -16,6 +16,47 @@
 using namespace emscripten;
 
 /// codecInfo() -> {module: "heic" | "avif", libheif: "1.19.8"}
+/// encodeTile(pixels, info: PixelInfo, tileSize: pixels, options, limits?) -> {data: Uint8Array} | {error}: one
+/// grid tile as an independent coded image (advcompress::encode_heif_tile); `data` is opaque, for encodeGrid().
+static val encode_tile(val pixels, val info, val tile_size, val options, val limits) {
+  advcompress::bind::Reader rd;
+  const advcompress::EncodeOptions o = rd.options(options);
+  const advcompress::Limits l = rd.limits(limits);
+  advcompress::Image tile = rd.image(pixels, info);
+  if (rd.error) return advcompress::bind::error_value(*rd.error);
+  if (!tile_size.isNumber())
+    return advcompress::bind::error_value(advcompress::fail(advcompress::ErrorCode::kInvalidOption, "Expected a number for tileSize"));
+  auto r = advcompress::encode_heif_tile(tile, uint32_t(tile_size.as<double>()), o, l);
+  if (!r) return advcompress::bind::error_value(r.error());
+  val out = val::object();
+  out.set("data", advcompress::bind::bytes_to(r.value()));
+  return out;
+}
+
+/// encodeGrid(tiles: Uint8Array[] (encodeTile's data, row by row), grid: {width, height, tileSize (pixels),
+///   sourceBitDepth}, meta: {icc?, exif?, xmp?, nclx?} (as PixelInfo), options, limits?)
+///   -> {data, width, height, bitDepth, quality, frameCount: 1} | {error}: the grid file (advcompress::encode_heif_grid).
+static val encode_grid(val tiles, val grid, val meta, val options, val limits) {
+  advcompress::bind::Reader rd;
+  const advcompress::EncodeOptions o = rd.options(options);
+  const advcompress::Limits l = rd.limits(limits);
+  advcompress::GridSpec g;
+  g.width = rd.count(grid, "width");
+  g.height = rd.count(grid, "height");
+  g.tile_size = rd.count(grid, "tileSize");
+  g.source_bit_depth = uint8_t(rd.integer(grid, "sourceBitDepth", 8));
+  // (the metadata: an Image reader with no pixels)
+  const advcompress::Metadata m = rd.image(val::undefined(), meta).meta;
+  std::vector<std::vector<uint8_t>> units;
+  if (!tiles.isArray()) rd.type_error("tiles", "an array of Uint8Array");
+  else
+    for (int i = 0, n = tiles["length"].as<int>(); i < n && !rd.error; ++i) units.push_back(rd.bytes(tiles[i], "tiles"));
+  if (rd.error) return advcompress::bind::error_value(*rd.error);
+  auto r = advcompress::encode_heif_grid(units, g, m, o, l);
+  if (!r) return advcompress::bind::error_value(r.error());
+  return advcompress::bind::encoded_value(r.value(), o);
+}
+
 static val codec_info() {
   return advcompress::bind::codec_info_value(ADVCOMPRESS_HEIF_MODULE, "libheif", heif_get_version());
 }
@@ -39,5 +80,7 @@ EMSCRIPTEN_BINDINGS(advcompress_heif) {
   /// probe(bytes: Uint8Array, limits?: Limits) -> {format: "heif"|"avif", width, height, frameCount, bitDepth,
   ///   hasAlpha, orientation} | {error}: HEIF/AVIF headers read by libheif, limits checked, nothing decoded.
   function("probe", advcompress::bind::probe_heif_entry);
+  function("encodeTile", &encode_tile);
+  function("encodeGrid", &encode_grid);
   function("codecInfo", &codec_info);
 }
