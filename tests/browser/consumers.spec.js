@@ -66,6 +66,23 @@ for (const app of APPS) {
     });
   }
 
+  test(`${app}: a 12 MP photo becomes a HEIC grid whose tiles the pool's workers code together; abort stops them all`, async ({ page }) => {
+    const seen = await open(page, app, 4173);
+    const r = await page.evaluate(() => window.t.gridThenAbort('/photos/Elephants-12MP.jpg', { format: 'heic', effort: 0 }, 5));
+    expect([r.width, r.height, r.format]).toEqual([4608, 2592, 'heic']);
+    expect(r.grid).toEqual({ tileSize: 1024, columns: 5, rows: 3, helpers: r.concurrency - 1 });
+    expect(r.concurrency).toBeGreaterThan(1);
+    expect(r.workersDuring).toBe(r.concurrency);
+    expect(r.tiles).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+    console.log(`${app}: 12 MP HEIC grid in ${(r.ms / 1000).toFixed(1)} s on ${r.concurrency} workers`);
+    expect(independentSize(Buffer.from(r.b64, 'base64'), 'heic')).toBe('4608 2592');
+    expect(r.aborted.name).toBe('AbortError');
+    expect(r.workersAfterAbort).toBe(0);  // the job's worker and its helpers were ended
+    expect(r.next.error, JSON.stringify(r.next.error)).toBeUndefined();
+    expect(r.next.grid).toEqual({ tileSize: 1024, columns: 2, rows: 1, helpers: 1 });
+    expect(seen.errors).toEqual([]);
+  });
+
   test(`${app}: the page stays responsive during a 12 MP HEIC encode (no long task over 100 ms)`, async ({ page }) => {
     await open(page, app, 4173);
     const r = await page.evaluate(() => window.t.convertMeasured('/photos/Elephants-12MP.jpg', { format: 'heic', effort: 0 }));

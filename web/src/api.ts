@@ -5,7 +5,8 @@
 import { AdvcompressError, fromWasm, throwIfAborted, type WasmError } from './errors.js';
 import { checkInput, checkOutputs, viewOf } from './input.js';
 import { dropModule, loadModule, pickVariant, registerModules, type ModuleName, type ModuleTable, type Variant } from './loader.js';
-import { MIME_TYPES, resolveOptions, type EncodeOptions, type Format, type Limits, type ResizeStep,
+import { encodeTiles, isOpaque, gridOf, type TileHelpers, type TileJob } from './tiles.js';
+import { DEFAULT_TILE_SIZE, MIME_TYPES, resolveOptions, type EncodeOptions, type Format, type Limits, type ResizeStep,
   type ResolvedOptions } from './options.js';
 
 /** Encoded input: a Blob/File, an ArrayBuffer, or a typed array (e.g. a Uint8Array or Node Buffer) of the file's
@@ -31,12 +32,24 @@ export interface PsnrOptions {
 
 /** Stages reported to `onProgress`. */
 export type Stage = 'loading' | 'decoding' | 'encoding' | 'done';
+/** What `onProgress` receives: the stage, the fraction of the job done so far (0–1) and, while grid tiles are
+ * coded, how many of them are done. */
+export interface Progress {
+  stage: Stage;
+  fraction: number;
+  tiles?: { done: number; total: number };
+}
 /** Per-call controls. */
 export interface CallOptions {
-  /** Aborting rejects with a DOMException named AbortError (checked between stages in this thread). */
+  /** Aborting rejects with a DOMException named AbortError (checked between stages and between grid tiles in this
+   * thread; in browsers the pool also ends the workers of the job). */
   signal?: AbortSignal;
-  /** Called at each stage with the fraction of the job done so far (0–1). */
-  onProgress?: (p: { stage: Stage; fraction: number }) => void;
+  /** Called at each stage, and after each grid tile, with the progress so far. */
+  onProgress?: (p: Progress) => void;
+}
+/** CallOptions plus where grid tiles may be coded besides this thread (set by the entry points, not by callers). */
+interface RunControl extends CallOptions {
+  tiles?: TileHelpers;
 }
 
 /** What `probe()` reads from headers alone (no pixels decoded). */
@@ -160,6 +173,9 @@ export interface ConvertResult {
   /** Full-size encodes the result took: 1, more when `maxBytes` searched for a quality that fits (the cheaper
    * encodes of its half-size proxy, for stills of 1 MP or more, not counted); 0 when `passthrough`. */
   encodes: number;
+  /** Present when the output is a grid image (`tileSize`): pixels per tile side, columns × rows of tiles, and how
+   * many helpers (other workers or threads) coded tiles besides the calling one, in the last encode. */
+  grid?: { tileSize: number; columns: number; rows: number; helpers: number };
   /** Module variant used. */
   variant: Variant;
 }
@@ -172,7 +188,8 @@ interface WasmPixels {
 }
 /** Every image of an input (wasm/bindings/common.h frames_value). */
 interface WasmFrames { frames: WasmPixels[]; durations: number[]; loopCount: number; primaryIndex: number }
-type WasmEncoded = { data: Uint8Array; width: number; height: number; bitDepth: number; quality: number; frameCount: number };
+type WasmEncoded = { data: Uint8Array; width: number; height: number; bitDepth: number; quality: number; frameCount: number;
+  grid?: ConvertResult['grid'] };
 type DecodeOpts = { autoOrient: boolean; limits: Required<Limits>; resize: ResizeStep[] };
 /** Input formats `probe()` names. */
 export type InputFormat = 'jpeg' | 'png' | 'gif' | 'bmp' | 'webp' | 'heif' | 'avif' | 'tpg';
@@ -197,6 +214,16 @@ interface EncodeModule {
   decodeFrames(bytes: Uint8Array, limits: Limits): WasmFrames | WasmError;
   /** HEIC and AVIF modules only. */
   probe(bytes: Uint8Array, limits: Limits): ProbeResult | WasmError;
+  /** HEIC and AVIF modules only: one grid tile, and the grid file from the coded tiles (tiles.ts). */
+  encodeTile(pixels: Uint8Array, info: object, tileSize: number, options: object, limits: Limits): { data: Uint8Array } | WasmError;
+  encodeGrid(tiles: Uint8Array[], grid: { width: number; height: number; tileSize: number; sourceBitDepth: number },
+    meta: object, options: object, limits: Limits): WasmEncoded | WasmError;
+}
+
+/** Codes one grid tile in this thread (what a helper worker runs too). */
+export async function encodeTile(job: TileJob): Promise<Uint8Array> {
+  return unwrap(await call<EncodeModule, { data: Uint8Array } | WasmError>(job.format, job.variant,
+    (m) => m.encodeTile(job.data, job.info, job.tileSize, job.options, job.limits))).data;
 }
 
 /** The encoder module that decodes `b` (a HEIF/HEIC, AVIF or WebP file), else undefined (the decode module's own
@@ -292,14 +319,14 @@ function toDecoded(p: WasmPixels, rgba8 = false): DecodedImage {
 }
 
 async function encodePixels(pixels: WasmPixels, o: ResolvedOptions, variant: Variant, inputBytes: number,
-  decodeMs: number, ctl: CallOptions, warnings: string[] = []): Promise<ConvertResult> {
+  decodeMs: number, ctl: RunControl, warnings: string[] = []): Promise<ConvertResult> {
   return encodeImages({ frames: [pixels], durations: [], loopCount: 0, primaryIndex: 0 }, o, variant, inputBytes,
     decodeMs, ctl, warnings);
 }
 
 // Encodes what a decoder gave: one image (a still, or `saveAll: false`), a multi-image HEIF/AVIF or an animated WebP.
 async function encodeImages(src: WasmFrames, o: ResolvedOptions, variant: Variant, inputBytes: number,
-  decodeMs: number, ctl: CallOptions, warnings: string[] = []): Promise<ConvertResult> {
+  decodeMs: number, ctl: RunControl, warnings: string[] = []): Promise<ConvertResult> {
   throwIfAborted(ctl.signal);
   ctl.onProgress?.({ stage: 'loading', fraction: 0.3 });
   await loadModule(o.format, variant);
@@ -334,6 +361,8 @@ async function encodeImages(src: WasmFrames, o: ResolvedOptions, variant: Varian
     if (!proxy) encodes++;
     if (encodes > 1) ctl.onProgress?.({ stage: 'encoding', fraction: 0.35 + 0.6 * (1 - 1 / encodes) });
     const opts = { ...wasmOptions, quality: quality ?? o.quality };
+    const tileSize = all ? 0 : tileSizeFor(o, images.frames[primary]);
+    if (tileSize) return encodeGrid(images.frames[primary], tileSize, opts, o, variant, ctl, encodes === 1 && !proxy);
     return unwrap(await call<EncodeModule, WasmEncoded | WasmError>(o.format, variant, (m) => all
       ? m.encodeFrames(images.frames, { durations: images.durations, loopCount: images.loopCount, primaryIndex: primary },
         opts, o.limits)
@@ -348,8 +377,39 @@ async function encodeImages(src: WasmFrames, o: ResolvedOptions, variant: Varian
   const data = r.data;
   return { data, blob: () => new Blob([data as BlobPart], { type: mimeType }), fileName: `image.${o.format}`,
     mimeType, format: o.format, passthrough: false, warnings, width: r.width, height: r.height, bitDepth: r.bitDepth,
-    quality: r.quality, frameCount: r.frameCount, inputBytes, encodes,
+    quality: r.quality, frameCount: r.frameCount, inputBytes, encodes, ...(r.grid ? { grid: r.grid } : {}),
     outputBytes: data.byteLength, ratio: data.byteLength / inputBytes, timings: { decodeMs, encodeMs }, variant };
+}
+
+/** The tile size `px` is coded with: `tileSize` (else the format's default) when the image is larger than one tile,
+ * opaque, and its sides are whole chroma samples (MIAF 7.3.11.4.2: a grid's output size is a multiple of the chroma
+ * subsampling; libavif refuses other grids); else 0 (one image). */
+function tileSizeFor(o: ResolvedOptions, px: WasmPixels): number {
+  if (o.format === 'webp') return 0;
+  const t = o.tileSize ?? DEFAULT_TILE_SIZE[o.format];
+  const chroma = o.chroma ?? (o.lossless ? '444' : '420');
+  const whole = chroma === '444' || (px.width % 2 === 0 && (chroma === '422' || px.height % 2 === 0));
+  return t && whole && (px.width > t || px.height > t) && isOpaque(px) ? t : 0;
+}
+
+/** `px` as a grid image of `tileSize` tiles: tiles coded here and by the helpers (tiles.ts), assembled here.
+ * `report`: tiles are the job's progress (the first encode; not the re-encodes of a maxBytes search). */
+async function encodeGrid(px: WasmPixels, tileSize: number, opts: object, o: ResolvedOptions, variant: Variant,
+  ctl: RunControl, report: boolean): Promise<WasmEncoded> {
+  let helpers = 0;
+  const counted: TileHelpers | undefined = ctl.tiles && { lease: async () => {
+    const l = await ctl.tiles!.lease();
+    if (l) helpers++;
+    return l;
+  } };
+  const units = await encodeTiles(px, tileSize, { format: o.format, options: opts, limits: o.limits, variant }, encodeTile,
+    counted, ctl.signal, (done, total) => {
+      if (report) ctl.onProgress?.({ stage: 'encoding', fraction: 0.35 + 0.6 * done / total, tiles: { done, total } });
+    });
+  const r = unwrap(await call<EncodeModule, WasmEncoded | WasmError>(o.format, variant, (m) => m.encodeGrid(units,
+    { width: px.width, height: px.height, tileSize, sourceBitDepth: px.sourceBitDepth },
+    { icc: px.icc, exif: px.exif, xmp: px.xmp, nclx: px.nclx }, opts, o.limits)));
+  return { ...r, grid: { tileSize, ...gridOf(px.width, px.height, tileSize), helpers } };
 }
 
 /**
@@ -491,8 +551,10 @@ function passthrough(bytes: Uint8Array, dec: DecodeModule, reason: AdvcompressEr
  * statement of the entry module keeps them with the functions that need them: the package says
  * `"sideEffects": false`, so a bundler may drop a module whose exports go unused, statements and all.
  */
-export function makeApi(formats: readonly Format[], modules: ModuleTable) {
+export function makeApi(formats: readonly Format[], modules: ModuleTable, extras: { tiles?: TileHelpers } = {}) {
   registerModules(modules);
+  // (a worker of the browser pool is handed its helpers per call, by the page: RunControl.tiles)
+  const control = (ctl: CallOptions): RunControl => ({ ...ctl, tiles: (ctl as RunControl).tiles ?? extras.tiles });
   const defaultFormat = formats[0];
   function checkFormat(o: ResolvedOptions): void {
     if (!formats.includes(o.format)) {
@@ -592,7 +654,7 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
    * @example const r = await convert(file, 'imageMogr2/thumbnail/1280x1280>/format/heif');  // as on Tencent CI
    */
   async function convert(input: Input, options?: EncodeOptions | string, ctl: CallOptions = {}): Promise<ConvertResult> {
-    return (await run(input, [options], ctl))[0];
+    return (await run(input, [options], control(ctl)))[0];
   }
 
   /**
@@ -614,7 +676,7 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
     const bytes = new Uint8Array(pixels.data.buffer, pixels.data.byteOffset, pixels.data.byteLength);
     const wasmPixels: WasmPixels = { data: bytes, width, height, channels, bytesPerSample: deep ? 2 : 1,
       sourceBitDepth: deep ? 16 : 8, icc: pixels.icc, exif: pixels.exif, xmp: pixels.xmp };
-    return encodePixels(wasmPixels, o, await pickVariant(), bytes.byteLength, 0, ctl);
+    return encodePixels(wasmPixels, o, await pickVariant(), bytes.byteLength, 0, control(ctl));
   }
 
   /**
@@ -692,7 +754,7 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
    */
   async function convertMany(input: Input, outputs: Array<EncodeOptions | string>, ctl: CallOptions = {}): Promise<ConvertResult[]> {
     checkOutputs(outputs);
-    return run(input, outputs, ctl);
+    return run(input, outputs, control(ctl));
   }
 
   // The pipeline of convert() (one output) and convertMany(): every output resolved (its rule parsed and applied);
@@ -700,7 +762,7 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
   // step costs no decoding whatever the input format; the image decoded once (a single output's resize steps go
   // into that decode: one call, no extra copy), then each output resized from it (several outputs) and encoded.
   // A limit error gives the original back to the outputs it concerns when their rules say ignore-error/1.
-  async function run(input: Input, outputs: Array<EncodeOptions | string | undefined>, ctl: CallOptions): Promise<ConvertResult[]> {
+  async function run(input: Input, outputs: Array<EncodeOptions | string | undefined>, ctl: RunControl): Promise<ConvertResult[]> {
     const each = outputs.map((options) => {
       const given: EncodeOptions = typeof options === 'string' ? { rule: options } : options ?? {};
       const o = resolveOptions(given, defaultFormat);
@@ -765,7 +827,7 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable) {
     for (const k of ks) {
       const e = each[k];
       // (several outputs share the progress: output k of n covers its n-th of the range after decoding)
-      const sub: CallOptions = single || !ctl.onProgress ? ctl : { signal: ctl.signal, onProgress: ({ stage, fraction }) =>
+      const sub: RunControl = single || !ctl.onProgress ? ctl : { signal: ctl.signal, tiles: ctl.tiles, onProgress: ({ stage, fraction }) =>
         ctl.onProgress!({ stage: stage === 'done' && k < ks[ks.length - 1] ? 'encoding' : stage, fraction: 0.1 + 0.9 * (k + fraction) / each.length }) };
       try {
         throwIfAborted(ctl.signal);

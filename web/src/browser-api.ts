@@ -11,8 +11,9 @@ import { AdvcompressError } from './errors.js';
 import { checkInput, checkOutputs, describeValue } from './input.js';
 import type { Variant } from './loader.js';
 import type { EncodeOptions, Limits } from './options.js';
-import { WorkerPool, type PoolOptions } from './pool.js';
-import type { PlainResult, WorkerInput } from './worker-core.js';
+import { WorkerPool, type PoolLease, type PoolOptions } from './pool.js';
+import type { TileJob } from './tiles.js';
+import type { Answer, PageTiles, PlainResult, WorkerInput } from './worker-core.js';
 
 /** What the browser `convert()` accepts: encoded bytes, or page pixels (encoded as they are, no decoding). */
 export type PageInput = Input | ImageData | ImageBitmap | HTMLCanvasElement | OffscreenCanvas;
@@ -79,6 +80,42 @@ export function makeBrowserApi(spawn: () => Worker, options?: PoolOptions): Brow
   const pool = new WorkerPool(spawn, options);
   const progress = (ctl?: CallOptions) => (ctl?.onProgress ? Comlink.proxy(ctl.onProgress) : undefined);
 
+  // Grid-tile helpers for one call (tiles.ts): other workers of the pool, reserved while they are free, given back
+  // when the call ends, ended with it when it was aborted.
+  async function withTiles<T>(ctl: CallOptions, call: (tiles: PageTiles) => Promise<T>): Promise<T> {
+    const leases = new Map<number, PoolLease>();
+    let next = 0;
+    const page: PageTiles = {
+      async lease() {
+        const l = ctl.signal?.aborted ? undefined : pool.lease();
+        if (!l) return -1;
+        leases.set(next, l);
+        return next++;
+      },
+      async encode(id: number, job: TileJob): Promise<Answer<Uint8Array>> {
+        const l = leases.get(id);
+        try {
+          if (!l) throw new AdvcompressError('ENCODER_ERROR', 'the helper worker was given back');
+          const d = await l.run((w) => w.encodeTile(Comlink.transfer(job, [job.data.buffer as ArrayBuffer])));
+          return Comlink.transfer({ ok: d }, [d.buffer as ArrayBuffer]);
+        } catch (e) {
+          const err = e as { name?: string; code?: string; message?: string; subcode?: number };
+          return { error: { name: err?.name ?? 'Error', code: err?.code, message: String(err?.message ?? e), subcode: err?.subcode } };
+        }
+      },
+      release(id: number) {
+        leases.get(id)?.release();
+        leases.delete(id);
+      },
+    };
+    try {
+      return await call(Comlink.proxy(page));
+    } finally {
+      for (const l of leases.values()) if (ctl.signal?.aborted) l.kill(); else l.release();
+      leases.clear();
+    }
+  }
+
   // Every entry checks its arguments here, on the page's thread, before a worker is taken: a caller's mistake is a
   // typed rejection and costs no worker (input.ts).
   async function convert(input: PageInput, options?: EncodeOptions | string, ctl: CallOptions = {}): Promise<ConvertResult> {
@@ -97,7 +134,8 @@ export function makeBrowserApi(spawn: () => Worker, options?: PoolOptions): Brow
     } else {
       send = input;
     }
-    const r = await pool.run((w) => w.convert(Comlink.transfer(send, transfer), options, progress(ctl)), ctl.signal);
+    const r = await withTiles(ctl, (tiles) =>
+      pool.run((w) => w.convert(Comlink.transfer(send, transfer), options, progress(ctl), tiles), ctl.signal));
     return withBlob(r, input);
   }
 
@@ -105,14 +143,14 @@ export function makeBrowserApi(spawn: () => Worker, options?: PoolOptions): Brow
     if (typeof pixels !== 'object' || pixels === null || !ArrayBuffer.isView(pixels.data))
       throw new AdvcompressError('INVALID_OPTION', `Expected {data, width, height, channels} with a typed array as data for pixels but received ${describeValue(pixels)}`);
     checkInput(pixels.data, 'pixels.data');
-    const r = await pool.run((w) => w.encode(pixels, options, progress(ctl)), ctl.signal);
+    const r = await withTiles(ctl, (tiles) => pool.run((w) => w.encode(pixels, options, progress(ctl), tiles), ctl.signal));
     return withBlob(r, undefined);
   }
 
   async function convertMany(input: Input, outputs: Array<EncodeOptions | string>, ctl: CallOptions = {}): Promise<ConvertResult[]> {
     checkInput(input);
     checkOutputs(outputs);
-    const rs = await pool.run((w) => w.convertMany(input, outputs, progress(ctl)), ctl.signal);
+    const rs = await withTiles(ctl, (tiles) => pool.run((w) => w.convertMany(input, outputs, progress(ctl), tiles), ctl.signal));
     return rs.map((r) => withBlob(r, input));
   }
 

@@ -3,14 +3,14 @@
  * Pic-Operations / UploadResult helpers (no wasm, no workers).
  * SPDX-License-Identifier: MIT
  */
-export type { CallOptions, ConvertResult, DecodedFrames, DecodedImage, DecodeOptions, Input, InputFormat, Pixels, ProbeResult,
+export type { CallOptions, ConvertResult, DecodedFrames, DecodedImage, DecodeOptions, Input, InputFormat, Pixels, Progress, ProbeResult,
   PsnrOptions, QualityStep, RulePlan,
   Stage } from './api.js';
 export type { BrowserApi, PageInput } from './browser-api.js';
 export type { PoolOptions } from './pool.js';
 export { AdvcompressError } from './errors.js';
 export type { ErrorCode } from './errors.js';
-export { DEFAULT_LIMITS, MIME_TYPES, resolveOptions } from './options.js';
+export { DEFAULT_LIMITS, DEFAULT_TILE_SIZE, MIME_TYPES, resolveOptions } from './options.js';
 export type { Chroma, EncodeOptions, Format, Limits, ResizeStep } from './options.js';
 export type { Variant } from './loader.js';
 export { buildPicOperations, validatePicOperations, parsePicOperations, resolveFileId, parseUploadResult,

@@ -13,7 +13,7 @@ try {
   parentPort!.postMessage({ ok: true, data: r.data, width: r.width, height: r.height, bitDepth: r.bitDepth,
     mimeType: r.mimeType, format: r.format, inputBytes: r.inputBytes, outputBytes: r.outputBytes,
     timings: r.timings, variant: r.variant, warnings: r.warnings, passthrough: r.passthrough, frameCount: r.frameCount,
-    quality: r.quality, encodes: r.encodes },
+    quality: r.quality, encodes: r.encodes, grid: r.grid },
     r.passthrough ? [] : [r.data.buffer as ArrayBuffer]);
 } catch (e) {
   const err = e as AdvcompressError;

@@ -5,7 +5,7 @@
  *
  *   advcompress [INPUT...] [-f heic|avif|webp] [-q 0-100] [--lossless] [-e 0-9] [--chroma 420|422|444]
  *               [--bit-depth 8|10|12] [--strip] [--max-width N] [--max-height N] [--rule RULE] [-o OUT]
- *               [--no-save-all] [--primary-index N] [--max-bytes N [--allow-resize]]
+ *               [--no-save-all] [--primary-index N] [--max-bytes N [--allow-resize]] [--tile-size N]
  *               [--variant baseline|simd]
  *
  * With no INPUT: converts a real photograph from a Debian package to all three formats and prints a table.
@@ -48,6 +48,8 @@ Options:
       --max-bytes N     the output is at most N bytes: the quality is lowered (from -q, default the format's)
                         to the highest that fits; exit 1 with MAX_BYTES_UNREACHABLE when even quality 0 is larger
       --allow-resize    with --max-bytes: scale the image down instead of failing when quality 0 does not fit
+      --tile-size N     grid tiles of N x N pixels (a multiple of 64, 64-4096), coded at once on worker threads
+                        and written as one HEIF grid image; 0 = one image (default: heic 1024, avif 0)
   -r, --rule RULE       a cloud rule, as on Tencent CI or Alibaba OSS: 'imageMogr2/thumbnail/1280x/format/heif',
                         'image/format,heic/resize,l_900,h_600'; what it sets wins over the options above,
                         and where advcompress differs from the cloud a warning is printed
@@ -62,6 +64,7 @@ interface WorkerResult {
   ok: boolean; code?: string; message?: string; data?: Uint8Array; width?: number; height?: number;
   bitDepth?: number; format?: string; inputBytes?: number; outputBytes?: number; warnings?: string[]; frameCount?: number;
   passthrough?: boolean; quality?: number; encodes?: number;
+  grid?: { tileSize: number; columns: number; rows: number; helpers: number };
   timings?: { decodeMs: number; encodeMs: number }; variant?: string;
 }
 
@@ -106,7 +109,7 @@ async function main(): Promise<number> {
         output: { type: 'string', short: 'o' }, variant: { type: 'string' },
         'max-width': { type: 'string' }, 'max-height': { type: 'string' }, rule: { type: 'string', short: 'r' },
         'no-save-all': { type: 'boolean' }, 'primary-index': { type: 'string' },
-        'max-bytes': { type: 'string' }, 'allow-resize': { type: 'boolean' },
+        'max-bytes': { type: 'string' }, 'allow-resize': { type: 'boolean' }, 'tile-size': { type: 'string' },
         help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' },
       },
     });
@@ -129,6 +132,7 @@ async function main(): Promise<number> {
     maxWidth: num('max-width', v['max-width']), maxHeight: num('max-height', v['max-height']), rule: v.rule,
     saveAll: v['no-save-all'] ? false : undefined, primaryIndex: num('primary-index', v['primary-index']),
     maxBytes: num('max-bytes', v['max-bytes']), allowResize: v['allow-resize'] ? true : undefined,
+    tileSize: num('tile-size', v['tile-size']),
   };
   for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k];
 
@@ -171,7 +175,9 @@ async function main(): Promise<number> {
       const saved = (1 - r.outputBytes! / inBytes) * 100;
       rows.push([r.format!.toUpperCase(), kb(r.outputBytes!), `${saved.toFixed(1)}%`, `${(r.timings!.encodeMs / 1000).toFixed(2)} s`,
         `${r.width}x${r.height}${r.frameCount! > 1 ? ` x ${r.frameCount} frames` : ''}, ${r.bitDepth}-bit, `
-        + `${r.encodes! > 1 ? `quality ${r.quality} (${r.encodes} encodes to fit --max-bytes), ` : ''}${r.variant} -> ${relative(process.cwd(), out) || out}`]);
+        + `${r.encodes! > 1 ? `quality ${r.quality} (${r.encodes} encodes to fit --max-bytes), ` : ''}`
+        + `${r.grid ? `${r.grid.columns}x${r.grid.rows} tiles of ${r.grid.tileSize} on ${r.grid.helpers + 1} threads, ` : ''}`
+        + `${r.variant} -> ${relative(process.cwd(), out) || out}`]);
     }
   }
   if (rows.length) {

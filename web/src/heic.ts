@@ -15,7 +15,17 @@ import { MODULES } from './modules.js';
 // also write HEIC.
 export * from './index.js';
 
-const api = makeApi(['heic', 'avif', 'webp'], { ...MODULES, ...HEIC_MODULES });
+import { nodeTileHelpers } from './node-tiles.js';
+
+// (grid tiles are coded on worker threads too: node-tiles.ts)
+const tiles = nodeTileHelpers(new URL('./tile-worker-heic.js', import.meta.url));
+const api = makeApi(['heic', 'avif', 'webp'], { ...MODULES, ...HEIC_MODULES }, { tiles });
+
+/** Node: how many threads code grid tiles (`tileSize`), the calling thread included: 1 codes every tile in the
+ * calling thread; default the machine's cores, at most 8 (`DEFAULT_TILE_THREADS`). Helper threads start on first
+ * use and end after 10 s idle. The browser's equivalent is the pool's `concurrency`.
+ * @throws AdvcompressError INVALID_OPTION unless an integer 1–64. */
+export const setTileThreads = (n: number): void => tiles.setThreads(n);
 
 /** Converts an encoded image to HEIC (default here), AVIF or WebP. Options, errors: see `EncodeOptions`,
  * `AdvcompressError`; as imageMogr2 `/format/heif`. */

@@ -9,7 +9,18 @@ import { makeApi } from './api.js';
 // @ts-ignore -- plain JS table of static imports (see modules.js)
 import { MODULES } from './modules.js';
 
-const api = makeApi(['avif', 'webp'], MODULES);
+import { nodeTileHelpers } from './node-tiles.js';
+
+// (grid tiles, AVIF on request, are coded on worker threads too: node-tiles.ts)
+const tiles = nodeTileHelpers(new URL('./tile-worker.js', import.meta.url));
+const api = makeApi(['avif', 'webp'], MODULES, { tiles });
+
+/** Node: how many threads code grid tiles (`tileSize`), the calling thread included: 1 codes every tile in the
+ * calling thread; default the machine's cores, at most 8 (`DEFAULT_TILE_THREADS`). Helper threads start on first
+ * use and end after 10 s idle. The browser's equivalent is the pool's `concurrency`.
+ * @throws AdvcompressError INVALID_OPTION unless an integer 1–64. */
+export const setTileThreads = (n: number): void => tiles.setThreads(n);
+export { DEFAULT_TILE_THREADS } from './node-tiles.js';
 
 /** Converts an encoded image to AVIF (default here) or WebP. See {@link makeApi}. */
 export const convert = api.convert;
@@ -25,12 +36,12 @@ export const psnr = api.psnr;
 /** Decodes every frame of an animation or multi-image file (see makeApi's decodeFrames). */
 export const decodeFrames = api.decodeFrames;
 export { parseRule, probe } from './api.js';
-export type { CallOptions, ConvertResult, DecodedFrames, DecodedImage, DecodeOptions, Input, InputFormat, Pixels, ProbeResult,
+export type { CallOptions, ConvertResult, Progress, DecodedFrames, DecodedImage, DecodeOptions, Input, InputFormat, Pixels, ProbeResult,
   PsnrOptions, QualityStep, RulePlan,
   Stage } from './api.js';
 export { AdvcompressError } from './errors.js';
 export type { ErrorCode } from './errors.js';
-export { DEFAULT_LIMITS, MIME_TYPES, resolveOptions } from './options.js';
+export { DEFAULT_LIMITS, DEFAULT_TILE_SIZE, MIME_TYPES, resolveOptions } from './options.js';
 export type { Chroma, EncodeOptions, Format, Limits, ResizeStep } from './options.js';
 export { buildPicOperations, validatePicOperations, parsePicOperations, resolveFileId, parseUploadResult,
   uploadResultToXml, CosServiceError, PIC_OPERATIONS_MAX_RULES, COS_OBJECT_KEY_MAX_BYTES } from './pic-operations.js';

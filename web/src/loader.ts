@@ -39,6 +39,34 @@ export async function pickVariant(): Promise<Variant> {
 }
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+/** Node: each module's compiled code, once per thread, or handed over by another thread (provideCompiled). */
+const compiled = new Map<string, Promise<WebAssembly.Module>>();
+
+/**
+ * Node: the compiled wasm module of `name` × `variant` (compiled from the file once per thread). A
+ * `WebAssembly.Module` can be posted to worker threads, which then instantiate it without compiling the
+ * megabytes of code again (node-tiles.ts hands it to its tile threads).
+ */
+export function compiledModule(name: ModuleName, variant: Variant): Promise<WebAssembly.Module> {
+  const key = `${name}.${variant}`;
+  let p = compiled.get(key);
+  if (!p) {
+    const files = registry.get(name);
+    if (!files) throw new AdvcompressError('UNSUPPORTED_FORMAT', `no wasm module '${name}' is registered`);
+    p = (async () => {
+      const { readFile } = await import(/* @vite-ignore */ /* webpackIgnore: true */ 'node:fs/promises' as string) as typeof import('node:fs/promises');
+      return WebAssembly.compile(await readFile(files[variant].wasm));
+    })();
+    compiled.set(key, p);
+    p.catch(() => compiled.delete(key));
+  }
+  return p;
+}
+
+/** Node: uses `module` (compiled by another thread) for `name` × `variant` in this thread. */
+export function provideCompiled(name: ModuleName, variant: Variant, module: WebAssembly.Module): void {
+  if (!compiled.has(`${name}.${variant}`)) compiled.set(`${name}.${variant}`, Promise.resolve(module));
+}
 
 /** The module's Embind exports, instantiated once per (name, variant) in this thread. */
 export async function loadModule<T>(name: ModuleName, variant?: Variant): Promise<T> {
@@ -53,8 +81,12 @@ export async function loadModule<T>(name: ModuleName, variant?: Variant): Promis
       const { glue, wasm } = files[v];
       const factory = (await glue()).default;
       if (isNode) {
-        const { readFile } = await import(/* @vite-ignore */ /* webpackIgnore: true */ 'node:fs/promises' as string) as typeof import('node:fs/promises');
-        return factory({ wasmBinary: await readFile(wasm) });
+        // (the glue's own instantiation hook: our compiled module, shareable with other threads)
+        const module = await compiledModule(name, v);
+        return factory({ instantiateWasm: (imports: WebAssembly.Imports, receive: (i: WebAssembly.Instance, m: WebAssembly.Module) => void) => {
+          WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module));
+          return {};
+        } });
       }
       return factory({ locateFile: () => wasm.href });
     })();

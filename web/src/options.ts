@@ -132,7 +132,19 @@ export interface EncodeOptions {
   /** With `maxBytes`: when even quality 0 does not fit, scale the image down (aspect ratio kept) until the output
    * at `quality` fits, instead of failing; the result's `width`/`height` tell the size. Default false. */
   allowResize?: boolean;
+  /** Grid tiles, pixels per side (HEIC; AVIF on request): the image is cut into square tiles, each coded as an
+   * independent image at the same time in several workers (the browser pool's, Node worker threads), and written as
+   * one HEIF `grid` image, as iPhones write theirs (in 512 px tiles) and as pillow-heif 1.5 `save(tile_size=...)`. A
+   * multiple of 64 from 64 to 4096, or 0 for one image. Default: {@link DEFAULT_TILE_SIZE} (HEIC 1024, AVIF 0: grid AVIFs
+   * show wrong colours in iOS 26 Photos, libavif issue #2883). An image no larger than one tile, an image with
+   * transparency, an odd width or height with 4:2:0 (odd width with 4:2:2; MIAF wants whole chroma samples) and a
+   * multi-image output are coded whole; `ConvertResult.grid` says what was done. WebP has no
+   * grid: a non-zero value with `format: 'webp'` is INVALID_OPTION. */
+  tileSize?: number;
 }
+
+/** Default `tileSize` per output format (pixels; 0 = one image). Chosen by measurement: README, "Grid tiles". */
+export const DEFAULT_TILE_SIZE: Readonly<Record<Format, number>> = Object.freeze({ heic: 1024, avif: 0, webp: 0 });
 
 /** Options after validation, as handed to the wasm modules. */
 export interface ResolvedOptions {
@@ -157,6 +169,8 @@ export interface ResolvedOptions {
   rule?: string;
   maxBytes?: number;
   allowResize: boolean;
+  /** Pixels per tile side, 0 = one image; undefined = DEFAULT_TILE_SIZE of the final format (a rule may set it). */
+  tileSize?: number;
 }
 
 function describe(v: unknown): string {
@@ -174,7 +188,7 @@ function intIn(name: string, v: unknown, lo: number, hi: number): number | undef
 
 const KNOWN = new Set(['format', 'quality', 'lossless', 'chroma', 'bitDepth', 'effort', 'speed', 'metadata',
   'autoOrient', 'colorPrimaries', 'transferCharacteristics', 'matrixCoefficients', 'fullRange', 'advanced', 'limits',
-  'maxWidth', 'maxHeight', 'resize', 'saveAll', 'primaryIndex', 'rule', 'maxBytes', 'allowResize']);
+  'maxWidth', 'maxHeight', 'resize', 'saveAll', 'primaryIndex', 'rule', 'maxBytes', 'allowResize', 'tileSize']);
 
 /**
  * Validates `options` and fills defaults. `defaultFormat` is the entry point's default.
@@ -241,9 +255,14 @@ export function resolveOptions(options: EncodeOptions | undefined, defaultFormat
   if (allowResize && maxBytes === undefined) throw new AdvcompressError('INVALID_OPTION', 'allowResize goes with maxBytes');
   if (maxBytes !== undefined && lossless)
     throw new AdvcompressError('INVALID_OPTION', 'maxBytes needs lossy output: lossless has no quality to lower');
+  const tileSize = o.tileSize;
+  if (tileSize !== undefined && (typeof tileSize !== 'number' || !Number.isInteger(tileSize)
+      || (tileSize !== 0 && (tileSize < 64 || tileSize > 4096 || tileSize % 64))))
+    throw invalid('tileSize', '0 or a multiple of 64 between 64 and 4096', tileSize);
+  if (format === 'webp' && tileSize) throw invalid('tileSize', '0 for webp (WebP has no grid images)', tileSize);
   return { format, quality, lossless, chroma: o.chroma, bitDepth: o.bitDepth, effort, metadata, autoOrient,
     colorPrimaries, transferCharacteristics, matrixCoefficients, fullRange: o.fullRange, advanced: o.advanced, limits,
-    resize, saveAll, primaryIndex, rule: o.rule, maxBytes, allowResize };
+    resize, saveAll, primaryIndex, rule: o.rule, maxBytes, allowResize, tileSize };
 }
 
 /** MIME type of each output format. */

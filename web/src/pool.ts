@@ -24,6 +24,16 @@ export interface PoolOptions {
   recycleAboveBytes?: number;
 }
 
+/** A worker reserved by `WorkerPool.lease()`. */
+export interface PoolLease {
+  /** Runs a job on the reserved worker (it stays reserved). Rejects as `WorkerPool.run`. */
+  run<T>(job: (remote: Comlink.Remote<WorkerApi>) => Promise<Answer<T>>): Promise<T>;
+  /** Gives the worker back to the pool. */
+  release(): void;
+  /** Ends the worker (its job was aborted). */
+  kill(): void;
+}
+
 interface Slot {
   worker: Worker;
   remote: Comlink.Remote<WorkerApi>;
@@ -114,7 +124,41 @@ export class WorkerPool {
       });
       if (signal?.aborted) throw abortError(signal);
     }
+    return this.exec(this.take(), job, signal, true);
+  }
+
+  /**
+   * A worker reserved for several jobs in a row (the grid tiles of one conversion, tiles.ts): one free now (idle
+   * or newly started, within `concurrency`), else undefined. `run` runs a job on it; `release` gives it back (or
+   * ends it when its wasm memory grew past `recycleAboveBytes`); `kill` ends it (an abort). Queued jobs are not
+   * overtaken: a lease is only granted while a worker is free.
+   */
+  lease(): PoolLease | undefined {
+    if (this.busy.size >= this.concurrency || this.waiting.length) return undefined;
     const slot = this.take();
+    let heap = 0, done = false;
+    return {
+      run: <T>(job: (remote: Comlink.Remote<WorkerApi>) => Promise<Answer<T>>) => {
+        if (done || !this.busy.has(slot)) return Promise.reject(new AdvcompressError('ENCODER_ERROR', 'the helper worker has stopped'));
+        return this.exec(slot, async (r) => { const a = await job(r); heap = a.heapBytes ?? 0; return a; }, undefined, false);
+      },
+      release: () => {
+        if (done) return;
+        done = true;
+        if (!this.busy.has(slot)) return;
+        if (heap > this.recycleAboveBytes) { this.recycledCount++; this.kill(slot); } else this.release(slot);
+      },
+      kill: () => {
+        if (done) return;
+        done = true;
+        if (this.busy.has(slot)) this.kill(slot);
+      },
+    };
+  }
+
+  // Runs `job` on `slot` (taken); `finish`: give the slot back afterwards (a leased slot stays taken).
+  private exec<T>(slot: Slot, job: (remote: Comlink.Remote<WorkerApi>) => Promise<Answer<T>>, signal: AbortSignal | undefined,
+    finish: boolean): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let settled = false;
       const settle = () => {
@@ -139,18 +183,20 @@ export class WorkerPool {
         pending = job(slot.remote);
       } catch (e) {
         settle();
-        this.release(slot);
+        if (finish) this.release(slot);
         reject(notSent(e));
         return;
       }
       pending.then((a) => {
         if (!settle()) return;
-        if ((a.heapBytes ?? 0) > this.recycleAboveBytes) { this.recycledCount++; this.kill(slot); } else this.release(slot);
+        if (finish) {
+          if ((a.heapBytes ?? 0) > this.recycleAboveBytes) { this.recycledCount++; this.kill(slot); } else this.release(slot);
+        }
         if ('ok' in a) resolve(a.ok);
         else reject(fromAnswer(a.error));
       }, (e) => {
         if (!settle()) return;
-        if ((e as Error)?.name === 'DataCloneError') { this.release(slot); reject(notSent(e)); return; }
+        if ((e as Error)?.name === 'DataCloneError') { if (finish) this.release(slot); reject(notSent(e)); return; }
         this.kill(slot);
         reject(new AdvcompressError('ENCODER_ERROR', `the worker failed: ${String((e as Error)?.message ?? e)}`));
       });

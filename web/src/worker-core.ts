@@ -6,7 +6,9 @@
  */
 import * as Comlink from 'comlink';
 import type { makeApi, ConvertResult, DecodedFrames, DecodedImage, DecodeOptions, Input, Pixels, PsnrOptions, Stage } from './api.js';
-import { parseRule, probe } from './api.js';
+import { encodeTile, parseRule, probe } from './api.js';
+import { fromAnswer } from './pool.js';
+import type { TileHelpers, TileJob } from './tiles.js';
 import { heapBytes, setVariant, type Variant } from './loader.js';
 import type { EncodeOptions, Limits } from './options.js';
 
@@ -16,7 +18,14 @@ export type PlainResult = Omit<ConvertResult, 'blob'>;
  * job (`heapBytes`, for the pool's recycling). */
 export type Answer<T> = ({ ok: T } | { error: { name: string; code?: string; message: string; subcode?: number } })
   & { heapBytes?: number };
-type Progress = (p: { stage: Stage; fraction: number }) => void;
+type Progress = (p: { stage: Stage; fraction: number; tiles?: { done: number; total: number } }) => void;
+/** The page's side of grid-tile helpers for one call (browser-api.ts): `lease` reserves another worker of the pool
+ * (-1: none free), `encode` runs a tile on it, `release` gives it back. */
+export type PageTiles = {
+  lease(): Promise<number>;
+  encode(lease: number, job: TileJob): Promise<Answer<Uint8Array>>;
+  release(lease: number): void;
+};
 /** What the main thread may send as input: encoded bytes, or an ImageBitmap (transferred) to encode. */
 export type WorkerInput = Blob | ArrayBuffer | ArrayBufferView | ImageBitmap;
 
@@ -29,6 +38,25 @@ async function answer<T>(f: () => Promise<T>, transfer: (v: T) => Transferable[]
     return { error: { name: err?.name ?? 'Error', code: err?.code, message: String(err?.message ?? e), subcode: err?.subcode },
       heapBytes: heapBytes() };
   }
+}
+
+// The page's tile helpers as tiles.ts uses them (each tile's pixels transferred, not copied).
+function helpersOf(page: Comlink.Remote<PageTiles> | undefined): TileHelpers | undefined {
+  if (!page) return undefined;
+  return {
+    async lease() {
+      const id = await page.lease();
+      if (id < 0) return undefined;
+      return {
+        async encode(job: TileJob) {
+          const a = await page.encode(id, Comlink.transfer(job, [job.data.buffer as ArrayBuffer]));
+          if ('ok' in a) return a.ok;
+          throw fromAnswer(a.error);
+        },
+        release() { void page.release(id); },
+      };
+    },
+  };
 }
 
 function plain(r: ConvertResult): PlainResult {
@@ -50,21 +78,24 @@ function bitmapPixels(bitmap: ImageBitmap): Pixels {
 /** Exposes `api` (from makeApi) on this worker's global scope. */
 export function serve(api: ReturnType<typeof makeApi>): void {
   const worker = {
-    convert(input: WorkerInput, options: EncodeOptions | string | undefined, onProgress?: Progress) {
+    convert(input: WorkerInput, options: EncodeOptions | string | undefined, onProgress?: Progress, tiles?: Comlink.Remote<PageTiles>) {
+      const ctl = { onProgress, tiles: helpersOf(tiles) };
       return answer(async () => {
         const r = typeof ImageBitmap !== 'undefined' && input instanceof ImageBitmap
-          ? await api.encode(bitmapPixels(input), options as EncodeOptions, { onProgress })
-          : await api.convert(input as Input, options, { onProgress });
+          ? await api.encode(bitmapPixels(input), options as EncodeOptions, ctl)
+          : await api.convert(input as Input, options, ctl);
         return plain(r);
       }, (r) => [r.data.buffer as ArrayBuffer]);
     },
-    convertMany(input: Input, outputs: Array<EncodeOptions | string>, onProgress?: Progress) {
-      return answer(async () => (await api.convertMany(input, outputs, { onProgress })).map(plain),
+    convertMany(input: Input, outputs: Array<EncodeOptions | string>, onProgress?: Progress, tiles?: Comlink.Remote<PageTiles>) {
+      return answer(async () => (await api.convertMany(input, outputs, { onProgress, tiles: helpersOf(tiles) } as object)).map(plain),
         (rs) => rs.filter((r) => !r.passthrough).map((r) => r.data.buffer as ArrayBuffer));
     },
-    encode(pixels: Pixels, options: EncodeOptions | undefined, onProgress?: Progress) {
-      return answer(async () => plain(await api.encode(pixels, options, { onProgress })), (r) => [r.data.buffer as ArrayBuffer]);
+    encode(pixels: Pixels, options: EncodeOptions | undefined, onProgress?: Progress, tiles?: Comlink.Remote<PageTiles>) {
+      return answer(async () => plain(await api.encode(pixels, options, { onProgress, tiles: helpersOf(tiles) } as object)),
+        (r) => [r.data.buffer as ArrayBuffer]);
     },
+    encodeTile(job: TileJob) { return answer(() => encodeTile(job), (d) => [d.buffer as ArrayBuffer]); },
     probe(input: Input, limits?: Limits) { return answer(() => probe(input, limits)); },
     decode(input: Input, options?: DecodeOptions) {
       return answer(() => api.decode(input, options), (d) => [d.data.buffer as ArrayBuffer]);
@@ -81,9 +112,10 @@ export function serve(api: ReturnType<typeof makeApi>): void {
 
 /** The remote side's shape, for the pool. */
 export type WorkerApi = {
-  convert(input: WorkerInput, options: EncodeOptions | string | undefined, onProgress?: Progress): Promise<Answer<PlainResult>>;
-  convertMany(input: Input, outputs: Array<EncodeOptions | string>, onProgress?: Progress): Promise<Answer<PlainResult[]>>;
-  encode(pixels: Pixels, options: EncodeOptions | undefined, onProgress?: Progress): Promise<Answer<PlainResult>>;
+  convert(input: WorkerInput, options: EncodeOptions | string | undefined, onProgress?: Progress, tiles?: PageTiles): Promise<Answer<PlainResult>>;
+  convertMany(input: Input, outputs: Array<EncodeOptions | string>, onProgress?: Progress, tiles?: PageTiles): Promise<Answer<PlainResult[]>>;
+  encode(pixels: Pixels, options: EncodeOptions | undefined, onProgress?: Progress, tiles?: PageTiles): Promise<Answer<PlainResult>>;
+  encodeTile(job: TileJob): Promise<Answer<Uint8Array>>;
   probe(input: Input, limits?: Limits): Promise<Answer<Awaited<ReturnType<typeof probe>>>>;
   decode(input: Input, options?: DecodeOptions): Promise<Answer<DecodedImage>>;
   decodeFrames(input: Input, options?: DecodeOptions): Promise<Answer<DecodedFrames>>;

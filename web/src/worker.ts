@@ -1,8 +1,11 @@
 /**
- * Module worker of the permissive entry point (AVIF, WebP): what `advcompress` in a browser runs its jobs in.
+ * Module worker of the permissive entry point (AVIF, WebP): what `advcompress` in a browser runs its jobs in. Its
+ * grid-tile helpers are other workers of the page's pool, handed over per call (worker-core.ts).
  * SPDX-License-Identifier: MIT
  */
-import { convert, convertMany, decode, decodeFrames, encode, psnr } from './index.js';
+import { makeApi } from './api.js';
+// @ts-ignore -- plain JS table of static imports (see modules.js)
+import { MODULES } from './modules.js';
 import { serve } from './worker-core.js';
 
-serve({ convert, convertMany, encode, decode, decodeFrames, psnr });
+serve(makeApi(['avif', 'webp'], MODULES));

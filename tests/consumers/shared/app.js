@@ -21,7 +21,7 @@ async function photo(url) {
 
 function summary(r) {
   return { format: r.format, width: r.width, height: r.height, bytes: r.outputBytes, mimeType: r.mimeType,
-    blobType: r.blob().type, fileName: r.fileName, variant: r.variant, bitDepth: r.bitDepth,
+    blobType: r.blob().type, fileName: r.fileName, variant: r.variant, bitDepth: r.bitDepth, grid: r.grid,
     head: Array.from(r.data.subarray(0, 16)) };
 }
 
@@ -122,6 +122,32 @@ window.t = {
     await new Promise((res) => setTimeout(() => { while (performance.now() - t0 < ms) { /* busy */ } res(); }, 0));
     await new Promise((res) => setTimeout(res, 200));
     return Math.max(0, ...longTasks.filter((x) => x.start >= t0 - 1).map((x) => x.duration));
+  },
+  /** A grid HEIC: the summary, the file (base64), the tile counts progress reported, the workers alive during and
+   * after; then the same photo again, aborted once `abortAtTile` tiles are done, and a small conversion after it. */
+  async gridThenAbort(url, options, abortAtTile) {
+    const file = await photo(url);
+    const pool = createPool();  // (default concurrency: the page's cores, at most 4)
+    const tiles = [];
+    let workersDuring = 0;
+    const t0 = performance.now();
+    const r = await pool.convert(file, options, { onProgress: (p) => {
+      if (p.tiles) { tiles.push(p.tiles.done); workersDuring = Math.max(workersDuring, pool.pool.size); }
+    } });
+    const ms = performance.now() - t0;
+    const ctl = new AbortController();
+    let aborted;
+    try {
+      await pool.convert(file, options, { signal: ctl.signal, onProgress: (p) => { if (p.tiles?.done >= abortAtTile) ctl.abort(); } });
+      aborted = { error: null };
+    } catch (e) { aborted = errorOf(e); }
+    const workersAfterAbort = pool.pool.size;
+    let next;
+    try { next = summary(await pool.convert(await photo('/photos/Storm.jpg'), { format: 'heic', effort: 0, maxWidth: 1200 })); }
+    catch (e) { next = { error: errorOf(e) }; }
+    const concurrency = pool.pool.concurrency;
+    pool.terminate();
+    return { ...summary(r), b64: b64(r.data), ms, tiles, workersDuring, concurrency, aborted, workersAfterAbort, next };
   },
   /** Starts a conversion, aborts it after `afterMs`, then runs `next` conversion: what a user sees. */
   async abortThenNext(url, options, afterMs, nextUrl, nextOptions) {
