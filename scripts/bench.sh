@@ -19,11 +19,7 @@ REPEAT=${BENCH_REPEAT:-1}
 FORMATS=${BENCH_FORMATS:-heic avif webp}
 B="$CACHE/bench"; mkdir -p "$B"
 
-# Photos: Storm.jpg (1920x1280, 2.5 MP, Canon EOS 400D) and a 12 MP version of Elephants_5640x3172.jpg (Sony
-# RX100 IV, downscaled to 4608x2592 with ImageMagick, JPEG q92), both from mate-backgrounds.
-P2=/usr/share/backgrounds/mate/nature/Storm.jpg
-P12="$B/Elephants-4608x2592.jpg"
-[ -f "$P12" ] || convert /usr/share/backgrounds/mate/abstract/Elephants_5640x3172.jpg -resize 4608x2592 -quality 92 "$P12"
+bench_photos "$B"  # P12, P2 (common.sh)
 
 now_ms() { date +%s%3N; }
 # native FORMAT PHOTO -> "bytes ms" (best of REPEAT)

@@ -49,3 +49,12 @@ run_logged() {
   mkdir -p "$(dirname "$logf")"
   if ! "$@" >"$logf" 2>&1; then tail -40 "$logf" >&2; die "failed: $* (log: $logf)"; fi
 }
+
+# bench_photos DIR: the benchmarks' photos, sets P12 and P2: a 12 MP version of Elephants_5640x3172.jpg (Sony RX100
+# IV, downscaled to 4608x2592 with ImageMagick, JPEG q92, made once in DIR) and Storm.jpg (1920x1280, 2.5 MP, Canon
+# EOS 400D), both from Debian's mate-backgrounds.
+bench_photos() {
+  P2=/usr/share/backgrounds/mate/nature/Storm.jpg
+  P12="$1/Elephants-4608x2592.jpg"
+  [ -f "$P12" ] || convert /usr/share/backgrounds/mate/abstract/Elephants_5640x3172.jpg -resize 4608x2592 -quality 92 "$P12"
+}

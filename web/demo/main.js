@@ -186,7 +186,9 @@ function addRow(job, r, db, why) {
     el('td', { textContent: kb(r.outputBytes) + (r.encodes > 1 ? ` (quality ${r.quality}, ${r.width}×${r.height})` : ''),
       title: r.encodes > 1 ? `${r.encodes} encodes to fit the size budget` : '' }),
     el('td', { textContent: `${saved.toFixed(1)}%` }),
-    el('td', { textContent: `${(r.timings.encodeMs / 1000).toFixed(2)} s` }),
+    el('td', { textContent: `${(r.timings.encodeMs / 1000).toFixed(2)} s`
+        + (r.grid ? ` (${r.grid.columns}×${r.grid.rows} tiles, ${r.grid.helpers + 1} workers)` : ''),
+      title: r.grid ? `a grid of ${r.grid.tileSize} px tiles coded by ${r.grid.helpers + 1} workers at once` : '' }),
     el('td', { textContent: db === undefined ? 'n/a' : db === Infinity ? '∞ (identical)' : `${db.toFixed(1)} dB`,
       title: db === undefined ? `not measured: ${why}` : 'against the original, RGB' }),
     el('td', { textContent: COMPAT[r.format] ?? '' }),
@@ -213,9 +215,10 @@ async function run(file) {
       const options = s.rule ? s.rule : await optionsFor(s, format);
       const r = await convert(file, options, {
         signal: ctl.signal,
-        onProgress: ({ stage, fraction }) => {
+        onProgress: ({ stage, fraction, tiles }) => {
           bar.value = (i + fraction) / formats.length;
-          status.textContent = `${(format ?? 'rule').toUpperCase()}: ${stage}…`;
+          status.textContent = `${(format ?? 'rule').toUpperCase()}: ${stage}`
+            + (tiles ? ` tile ${tiles.done} of ${tiles.total}…` : '…');
         },
       });
       job.results.set(r.format, r);
