@@ -18,6 +18,6 @@ apt_install libheif-examples imagemagick util-linux mate-backgrounds
 source "$ROOT/scripts/build-ssimulacra2.sh"
 build_ssimulacra2
 B="$CACHE/bench"; mkdir -p "$B"
-bench_photos "$B"
+bench_photos
 BENCH_TILES=${BENCH_TILES:-256 512 1024} BENCH_THREADS=${BENCH_THREADS:-1 2} \
   node "$ROOT/scripts/bench-grid.mjs" "$B" "$SSIMULACRA2" "$P12" "$P2"

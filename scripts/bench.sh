@@ -19,7 +19,7 @@ REPEAT=${BENCH_REPEAT:-1}
 FORMATS=${BENCH_FORMATS:-heic avif webp}
 B="$CACHE/bench"; mkdir -p "$B"
 
-bench_photos "$B"  # P12, P2 (common.sh)
+bench_photos  # P12, P2 (common.sh)
 
 now_ms() { date +%s%3N; }
 # native FORMAT PHOTO -> "bytes ms" (best of REPEAT)

@@ -50,11 +50,11 @@ run_logged() {
   if ! "$@" >"$logf" 2>&1; then tail -40 "$logf" >&2; die "failed: $* (log: $logf)"; fi
 }
 
-# bench_photos DIR: the benchmarks' photos, sets P12 and P2: a 12 MP version of Elephants_5640x3172.jpg (Sony RX100
-# IV, downscaled to 4608x2592 with ImageMagick, JPEG q92, made once in DIR) and Storm.jpg (1920x1280, 2.5 MP, Canon
-# EOS 400D), both from Debian's mate-backgrounds.
+# bench_photos: the shell benchmarks' photos, sets P12 and P2: the 12 MP Elephants photo (4608x2592, made once in
+# $CACHE/bench by scripts/bench-photos.mjs, which the Node benchmarks use too) and Storm.jpg (1920x1280, 2.5 MP,
+# Canon EOS 400D), both from Debian's mate-backgrounds.
 bench_photos() {
   P2=/usr/share/backgrounds/mate/nature/Storm.jpg
-  P12="$1/Elephants-4608x2592.jpg"
-  [ -f "$P12" ] || convert /usr/share/backgrounds/mate/abstract/Elephants_5640x3172.jpg -resize 4608x2592 -quality 92 "$P12"
+  P12=$(ADVCOMPRESS_CACHE=$CACHE node --input-type=module -e \
+    "import { elephants } from '$ROOT/scripts/bench-photos.mjs'; console.log(elephants(4608, 2592));")
 }
