@@ -83,6 +83,17 @@ for (const app of APPS) {
     expect(seen.errors).toEqual([]);
   });
 
+  test(`${app}: the default pool size follows cores and device memory (a 1 GB phone gets one worker)`, async ({ page }) => {
+    for (const [cores, memory, want] of [[8, 8, 4], [8, 2, 2], [8, 1, 1], [8, 0.5, 1], [2, 8, 2], [6, undefined, 4]]) {
+      await page.addInitScript(([c, m]) => {
+        Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => c, configurable: true });
+        Object.defineProperty(Navigator.prototype, 'deviceMemory', { get: () => m, configurable: true });
+      }, [cores, memory]);
+      await open(page, app, 4173);
+      expect(await page.evaluate(() => window.t.concurrency()), `${cores} cores, ${memory} GB`).toEqual({ fn: want, pool: want });
+    }
+  });
+
   test(`${app}: the page stays responsive during a 12 MP HEIC encode (no long task over 100 ms)`, async ({ page }) => {
     await open(page, app, 4173);
     const r = await page.evaluate(() => window.t.convertMeasured('/photos/Elephants-12MP.jpg', { format: 'heic', effort: 0 }));

@@ -8,6 +8,7 @@ export type { CallOptions, ConvertResult, DecodedFrames, DecodedImage, DecodeOpt
   Stage } from './api.js';
 export type { BrowserApi, PageInput } from './browser-api.js';
 export type { PoolOptions } from './pool.js';
+export { defaultConcurrency } from './pool.js';
 export { AdvcompressError } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { DEFAULT_LIMITS, DEFAULT_TILE_SIZE, MIME_TYPES, resolveOptions } from './options.js';

@@ -12,8 +12,10 @@ import type { Answer, WorkerApi } from './worker-core.js';
 
 /** Pool settings. */
 export interface PoolOptions {
-  /** Most workers (and so jobs) at once; default `min(navigator.hardwareConcurrency, 4)`, at least 1. Each
-   * worker holds its own wasm memory (a 12 MP HEIC encode peaks near 420 MB), hence the cap. */
+  /** Most workers at once (jobs, and the grid tiles of a job); default `defaultConcurrency()`: the cores
+   * (`navigator.hardwareConcurrency`), at most 4, and at most one per GB of device memory where the browser tells
+   * it (`navigator.deviceMemory`, Chromium: a 2 GB phone gets 2 workers, a 1 GB one 1), at least 1. Each worker
+   * holds its own wasm memory (a 12 MP HEIC: ~75 MB in the job's worker as a grid, 340 MB as one image). */
   concurrency?: number;
   /** Milliseconds an idle worker is kept (its modules stay compiled) before it is terminated; default 30000. */
   idleTimeoutMs?: number;
@@ -59,6 +61,14 @@ export function fromAnswer(e: { name: string; code?: string; message: string; su
   return new AdvcompressError('ENCODER_ERROR', e.message);
 }
 
+/** The default `concurrency` of a pool on this device (see PoolOptions.concurrency). */
+export function defaultConcurrency(): number {
+  const nav = typeof navigator !== 'undefined' ? navigator as Navigator & { deviceMemory?: number } : undefined;
+  const cores = nav?.hardwareConcurrency || 2;
+  const byMemory = typeof nav?.deviceMemory === 'number' && nav.deviceMemory > 0 ? Math.floor(nav.deviceMemory) : Infinity;
+  return Math.max(1, Math.min(cores, 4, byMemory));
+}
+
 export class WorkerPool {
   readonly concurrency: number;
   readonly idleTimeoutMs: number;
@@ -71,8 +81,7 @@ export class WorkerPool {
 
   /** @param spawn creates one module worker (`new Worker(new URL('./worker.js', import.meta.url), {type: 'module'})`). */
   constructor(private readonly spawn: () => Worker, options: PoolOptions = {}) {
-    const hw = typeof navigator !== 'undefined' && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 2;
-    const c = options.concurrency ?? Math.min(hw, 4);
+    const c = options.concurrency ?? defaultConcurrency();
     if (!Number.isInteger(c) || c < 1)
       throw new AdvcompressError('INVALID_OPTION', `Expected a positive integer for concurrency but received ${c}`);
     const t = options.idleTimeoutMs ?? 30000;

@@ -1,7 +1,7 @@
 // The test app both consumer builds (Vite, webpack) bundle: a minimal page that uses advcompress as an app would,
 // plus hooks (window.t) for the Playwright tests to drive it and read what happened. Imports only the package's
 // public entry point, resolved by the bundler through the installed tarball.
-import { convert, convertMany, probe, setVariant, terminate, createPool, AdvcompressError } from 'advcompress/heic';
+import { convert, convertMany, probe, setVariant, terminate, createPool, defaultConcurrency, AdvcompressError } from 'advcompress/heic';
 
 const log = document.querySelector('#log');
 const longTasks = [];
@@ -86,6 +86,8 @@ window.t = {
   crossOriginIsolated: globalThis.crossOriginIsolated === true,
   setVariant,
   terminate,
+  /** The pool size this device gets by default, and a default pool's. */
+  concurrency: () => ({ fn: defaultConcurrency(), pool: createPool().pool.concurrency }),
   async convert(url, options) {
     try { return summary(await convert(await photo(url), options)); } catch (e) { return { error: errorOf(e) }; }
   },
