@@ -382,6 +382,20 @@ Status add_colr(Session& s, heif_item_id id, const heif_color_profile_nclx* nclx
   return Ok{};
 }
 
+// True when `units` is one or more [4-byte big-endian size][unit] records that end exactly at its end (what
+// encode_heif_tile returns); anything else came damaged from a helper.
+bool units_well_formed(const std::vector<uint8_t>& units) {
+  size_t pos = 0;
+  while (pos < units.size()) {
+    if (units.size() - pos < 4) return false;
+    const uint8_t* p = units.data() + pos;
+    const size_t n = (size_t(p[0]) << 24) | (size_t(p[1]) << 16) | (size_t(p[2]) << 8) | p[3];
+    if (n == 0 || n > units.size() - pos - 4) return false;
+    pos += 4 + n;
+  }
+  return pos > 0;
+}
+
 Status check_tile_size(uint32_t tile_size) {
   if (tile_size < kMinTileSize || tile_size > kMaxTileSize || tile_size % 64)
     return fail(ErrorCode::kInvalidOption, "Expected a tile size of " + std::to_string(kMinTileSize) + " to " +
@@ -435,6 +449,9 @@ Result<Encoded> encode_heif_grid(const std::vector<std::vector<uint8_t>>& tiles,
                                                " grid of " + std::to_string(grid.tile_size) + " px tiles has " +
                                                std::to_string(columns * rows) + " tiles, received " +
                                                std::to_string(tiles.size()));
+  for (size_t i = 0; i < tiles.size(); ++i)  // (libheif takes an AV1 tile with no units without a word)
+    if (!units_well_formed(tiles[i]))
+      return fail(ErrorCode::kEncoderError, "grid tile " + std::to_string(i) + " holds no valid coded image");
   Result<Session> s = open_session(o, true);
   if (!s) return s.error();
   Session& ss = s.value();
