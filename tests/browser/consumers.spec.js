@@ -5,29 +5,46 @@
 // variant loads when SIMD is forced off, and only the requested format's wasm is downloaded.
 import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const tmp = mkdtempSync(join(tmpdir(), 'advcompress-browser-'));
 const APPS = ['vite', 'webpack'];
 const MODES = [{ name: 'not isolated', port: 4173, coi: false }, { name: 'cross-origin isolated', port: 4174, coi: true }];
 
-// Opens an app and collects what the page did: console errors, failed requests, wasm downloads.
-async function open(page, app, port) {
-  const seen = { errors: [], wasm: [], failed: [] };
+// The package's module files (dist/wasm/ of the installed tarball) by content: bundlers rename them (webpack's
+// default names are bare hashes), so the tests know a request by what it delivered.
+const sha = (b) => createHash('sha256').update(b).digest('hex');
+const WASM_DIR = fileURLToPath(new URL('../consumers/vite/node_modules/advcompress/dist/wasm/', import.meta.url));
+const MODULE_FILES = new Map(readdirSync(WASM_DIR).map((f) => [sha(readFileSync(join(WASM_DIR, f))), f]));
+
+// Opens an app and collects what the page did: console errors, failed requests, and every module file its page
+// and workers fetched (`await files(seen)`).
+async function open(page, app, port, url = `http://127.0.0.1:${port}/${app}/`) {
+  const seen = { errors: [], failed: [], bodies: [] };
   page.on('console', (m) => { if (m.type() === 'error') seen.errors.push(m.text()); });
   page.on('pageerror', (e) => seen.errors.push(String(e)));
   page.on('requestfailed', (r) => seen.failed.push(r.url()));
-  page.context().on('response', (r) => { if (r.status() >= 400) seen.failed.push(`${r.status()} ${r.url()}`); });
   // (the context sees the workers' requests too)
-  page.context().on('request', (r) => {
-    const name = r.url().split('/').pop();
-    if (name.endsWith('.wasm') && !seen.wasm.includes(name)) seen.wasm.push(name);
+  page.context().on('response', (r) => {
+    if (r.status() >= 400) seen.failed.push(`${r.status()} ${r.url()}`);
+    const path = new URL(r.url()).pathname;
+    if (/\.(wasm|js)$/.test(path) && r.status() === 200)
+      seen.bodies.push(r.body().then((b) => ({ file: MODULE_FILES.get(sha(b)), path }), () => ({ path })));
   });
-  await page.goto(`http://127.0.0.1:${port}/${app}/`);
+  await page.goto(url);
   await page.waitForFunction(() => window.t?.ready === true);
   return seen;
+}
+
+/** The module files fetched so far: `wasm` the distinct `.wasm` file names (as in dist/wasm/), `all` every module
+ * file request ({file, path}). */
+async function files(seen) {
+  const all = (await Promise.all(seen.bodies)).filter((x) => x.file);
+  return { wasm: [...new Set(all.map((x) => x.file).filter((f) => f.endsWith('.wasm')))], all };
 }
 
 /** Decodes an output with Debian's independent decoder; returns "W H" as ImageMagick sees the result. */
@@ -41,7 +58,31 @@ function independentSize(bytes, format) {
   return execFileSync('identify', ['-format', '%w %h', png], { encoding: 'utf8' });
 }
 
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+/** Every .js file a consumer app's production build wrote (what its users download). */
+function builtScripts(app) {
+  const dir = here(`../consumers/${app}/dist`);
+  return readdirSync(dir, { recursive: true }).filter((f) => f.endsWith('.js')).map((f) => join(dir, f));
+}
+
 for (const app of APPS) {
+  test(`${app}: built with no bundler configuration, without warnings, and no Node built-in reaches the browser`, () => {
+    // (scripts/test-browser.sh ran the app's `npm run build` into this log; the apps have no config file at all)
+    const log = readFileSync(here(`../../build/consumer-${app}.build.log`), 'utf8');
+    // webpack's only advice is its generic size hint for the megabytes of wasm (on by default in production)
+    const warnings = log.split('\n').filter((l) => /warn/i.test(l) &&
+      !/^WARNING in (asset|entrypoint) size limit:|^webpack [\d.]+ compiled with 1 warning/.test(l));
+    expect(warnings).toEqual([]);
+    expect(log).not.toMatch(/externalized for browser compatibility|code-splitting|worker\.format/);
+    const scripts = builtScripts(app);
+    expect(scripts.length).toBeGreaterThan(2);  // the app, its worker, the wasm modules' glue
+    for (const f of scripts) {
+      const text = readFileSync(f, 'utf8');
+      expect(text, f).not.toMatch(/["'`]node:[a-z_/]+["'`]/);
+      expect(text, f).not.toMatch(/require\(["'`](fs|path|os|worker_threads|child_process)["'`]\)/);
+    }
+  });
+
   for (const mode of MODES) {
     test(`${app}, ${mode.name}: a real photo converts to HEIC, AVIF and WebP in workers, under the CSP`, async ({ page }) => {
       const seen = await open(page, app, mode.port);
@@ -141,14 +182,14 @@ for (const app of APPS) {
     const seen = await open(page, app, 4173);
     const simd = await page.evaluate(() => window.t.convert('/photos/Storm.jpg', { format: 'webp' }));
     expect(simd.variant).toBe('simd');
-    expect(seen.wasm.some((u) => /decode\.simd/.test(u))).toBe(true);
-    expect(seen.wasm.length).toBe(2);  // the decoder and the WebP encoder, nothing else
-    expect(seen.wasm.some((u) => /heic|avif/.test(u))).toBe(false);
+    let { wasm } = await files(seen);
+    expect(wasm.sort()).toEqual(['advcompress-decode.simd.wasm', 'advcompress-webp.simd.wasm']);  // nothing else
     await page.evaluate(() => window.t.setVariant('baseline'));
     const base = await page.evaluate(() => window.t.convert('/photos/Storm.jpg', { format: 'webp' }));
     expect(base.variant).toBe('baseline');
-    expect(seen.wasm.some((u) => /webp\.baseline/.test(u))).toBe(true);
-    expect(seen.wasm.some((u) => /heic|avif/.test(u))).toBe(false);
+    ({ wasm } = await files(seen));
+    expect(wasm).toContain('advcompress-webp.baseline.wasm');
+    expect(wasm.some((u) => /heic|avif/.test(u))).toBe(false);
   });
 
   test(`${app}: caller mistakes get typed errors and never jam the pool (one worker, then a real photo)`, async ({ page }) => {
@@ -189,3 +230,20 @@ for (const app of APPS) {
     expect(r.bitmapStillUsable).toBe(true);
   });
 }
+
+// A developer's first run: `npx vite` in the app, no config file. Vite pre-bundles the package in dev, which is
+// where wasm packages usually break (their `new URL(..., import.meta.url)` pointing into .vite/deps).
+test('vite dev server, no configuration: a real photo converts to HEIC, AVIF and WebP', async ({ page }) => {
+  test.setTimeout(8 * 60 * 1000);
+  const seen = await open(page, 'vite', 4175, 'http://127.0.0.1:4175/');
+  for (const format of ['heic', 'avif', 'webp']) {
+    const r = await page.evaluate(([f]) => window.t.convertBase64('http://127.0.0.1:4173/photos/Storm.jpg',
+      { format: f, effort: 0, maxWidth: 800 }), [format]);
+    expect(independentSize(Buffer.from(r, 'base64'), format)).toBe('800 533');
+  }
+  const { wasm } = await files(seen);
+  expect(wasm.sort()).toEqual(['advcompress-avif.simd.wasm', 'advcompress-decode.simd.wasm', 'advcompress-heic.simd.wasm',
+    'advcompress-webp.simd.wasm']);
+  expect(seen.errors).toEqual([]);
+  expect(seen.failed).toEqual([]);
+});

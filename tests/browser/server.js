@@ -1,5 +1,5 @@
-// Static server for the browser tests: the consumer apps' production builds (/vite/, /webpack/) and the test
-// photos (/photos/), served with the Content-Security-Policy the package documents, and with or without
+// Static server for the browser tests: the consumer apps' production builds (/vite/ and its /assets/, /webpack/)
+// and the test photos (/photos/, also to the Vite dev server's page on another port: CORS), served with the Content-Security-Policy the package documents, and with or without
 // cross-origin isolation (COOP/COEP) depending on --coi. Static files by sirv (the server behind `vite preview`).
 //   node tests/browser/server.js --port 4173 [--coi]
 import http from 'node:http';
@@ -13,6 +13,7 @@ const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 
 const headers = (res, path) => {
   res.setHeader('Content-Security-Policy', res.req?.isDemo ? DEMO_CSP : CSP);
+  if (res.req?.isPhoto && !values.coi) res.setHeader('Access-Control-Allow-Origin', '*');
   res.setHeader('Cache-Control', 'no-store');
   if (values.coi) {
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
@@ -22,8 +23,11 @@ const headers = (res, path) => {
 };
 const opts = { dev: true, etag: false, setHeaders: headers };  // (dev: read from disk each time, no caching)
 const mounts = [
+  // (the Vite app is built with Vite's defaults, base '/': its index.html asks for /assets/…)
   ['/vite/', sirv(here('../consumers/vite/dist'), opts)],
-  ['/webpack/', sirv(here('../consumers/webpack/dist'), opts)],
+  ['/assets/', sirv(here('../consumers/vite/dist/assets'), opts)],
+  // (the webpack app has no configuration: index.html beside src/ loads dist/main.js, as in webpack's guide)
+  ['/webpack/', sirv(here('../consumers/webpack'), opts)],
   ['/demo/', sirv(here('../../build/demo'), opts)],
   ['/photos/', sirv(process.env.ADVCOMPRESS_TEST_PHOTOS ?? here('../../build/photos'), opts)],
 ];
@@ -32,6 +36,7 @@ http.createServer((req, res) => {
   for (const [prefix, serve] of mounts) {
     if (req.url.startsWith(prefix)) {
       req.isDemo = prefix === '/demo/';
+      req.isPhoto = prefix === '/photos/';
       req.url = req.url.slice(prefix.length - 1);
       return serve(req, res, () => { res.statusCode = 404; res.end('not found'); });
     }

@@ -6,7 +6,7 @@
  *   const r = await convert(file);           // HEIC, quality 50
  */
 import { makeApi } from './api.js';
-// @ts-ignore -- plain JS tables of static imports
+// @ts-ignore -- plain JS tables of the modules' URLs
 import { HEIC_MODULES } from './modules-heic.js';
 // @ts-ignore
 import { MODULES } from './modules.js';
@@ -16,6 +16,7 @@ import { MODULES } from './modules.js';
 export * from './index.js';
 
 import { nodeTileHelpers } from './node-tiles.js';
+// (index.js, above, has set the Node wasm compiler)
 
 // (grid tiles are coded on worker threads too: node-tiles.ts)
 const tiles = nodeTileHelpers(new URL('./tile-worker-heic.js', import.meta.url));

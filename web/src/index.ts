@@ -6,10 +6,14 @@
  *   const r = await convert(file, { format: 'avif', quality: 60 });
  */
 import { makeApi } from './api.js';
-// @ts-ignore -- plain JS table of static imports (see modules.js)
+// @ts-ignore -- plain JS table of the modules' URLs (see modules.js)
 import { MODULES } from './modules.js';
 
 import { nodeTileHelpers } from './node-tiles.js';
+import { setWasmCompiler } from './loader.js';
+import { compileWasmFile } from './node-wasm.js';
+
+setWasmCompiler(compileWasmFile);  // (Node reads the .wasm files itself: node-wasm.ts)
 
 // (grid tiles, AVIF on request, are coded on worker threads too: node-tiles.ts)
 const tiles = nodeTileHelpers(new URL('./tile-worker.js', import.meta.url));

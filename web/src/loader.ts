@@ -1,24 +1,28 @@
 /**
- * Loads wasm modules: which file (module name × variant) and how (browser: the glue fetches the .wasm next to it;
- * Node: we read the bytes and hand them over as `wasmBinary`, since the glue is built for web/worker only).
+ * Loads wasm modules: which file (module name × variant) and how. The Emscripten glue of each module is an ES
+ * module loaded at run time by its URL (a native `import()` that bundlers leave alone: they only copy the file, as
+ * they copy the `.wasm`), so a worker bundle never code-splits and needs no bundler option (README "Bundlers").
+ * Browser: the glue fetches the `.wasm` URL we give it. Node: the entry points hand in a compiler that reads the
+ * file (node-wasm.ts), so that this file, which browsers load, imports no Node built-in.
  * One instance per module and variant per thread (worker), created on first use and reused.
  */
 import { simd } from 'wasm-feature-detect';
 import { AdvcompressError } from './errors.js';
+import type { ModuleName, Variant } from './wasm-files.js';
 
-/** Build variants: `baseline` (wasm MVP) or `simd` (wasm SIMD128). */
-export type Variant = 'baseline' | 'simd';
-/** Module names: the decoder and one encoder per output format. */
-export type ModuleName = 'decode' | 'heic' | 'avif' | 'webp';
+export type { ModuleName, Variant } from './wasm-files.js';
 
-interface ModuleFiles { glue: () => Promise<{ default: (init: object) => Promise<unknown> }>; wasm: URL }
-/** Module name -> variant -> its glue (a lazy import) and wasm URL (modules.js, modules-heic.js). */
+interface ModuleFiles { glue: URL; wasm: URL }
+/** Module name -> variant -> the URLs of its glue (ES module) and its wasm (modules.js, modules-heic.js). */
 export type ModuleTable = Record<string, Record<Variant, ModuleFiles>>;
 const registry = new Map<string, Record<Variant, ModuleFiles>>();
 const instances = new Map<string, Promise<unknown>>();
 /** The instances that finished loading, for heapBytes(). */
 const loaded = new Map<string, { HEAPU8?: Uint8Array }>();
 let forcedVariant: Variant | undefined;
+/** Each module's compiled code, once per thread (Node: compiled from the file, or handed over by another thread
+ * with provideCompiled). */
+const compiled = new Map<string, Promise<WebAssembly.Module>>();
 
 /** Adds modules to the registry (the entry points call this with their static tables). */
 export function registerModules(table: ModuleTable): void {
@@ -38,9 +42,17 @@ export async function pickVariant(): Promise<Variant> {
   return (await simd()) ? 'simd' : 'baseline';
 }
 
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-/** Node: each module's compiled code, once per thread, or handed over by another thread (provideCompiled). */
-const compiled = new Map<string, Promise<WebAssembly.Module>>();
+/** Compiles a module's `.wasm` file given its URL (Node: node-wasm.ts reads the file). */
+export type WasmCompiler = (wasm: URL) => Promise<WebAssembly.Module>;
+let compileFile: WasmCompiler | undefined;
+
+/**
+ * Node entry points: compile modules with `compiler` (reading the file) and instantiate them from that compiled
+ * module, instead of letting the glue fetch the `.wasm` (the glue is built for web and worker only).
+ */
+export function setWasmCompiler(compiler: WasmCompiler): void {
+  compileFile = compiler;
+}
 
 /**
  * Node: the compiled wasm module of `name` × `variant` (compiled from the file once per thread). A
@@ -53,10 +65,8 @@ export function compiledModule(name: ModuleName, variant: Variant): Promise<WebA
   if (!p) {
     const files = registry.get(name);
     if (!files) throw new AdvcompressError('UNSUPPORTED_FORMAT', `no wasm module '${name}' is registered`);
-    p = (async () => {
-      const { readFile } = await import(/* @vite-ignore */ /* webpackIgnore: true */ 'node:fs/promises' as string) as typeof import('node:fs/promises');
-      return WebAssembly.compile(await readFile(files[variant].wasm));
-    })();
+    if (!compileFile) throw new AdvcompressError('ENCODER_ERROR', 'no wasm compiler is set in this thread (setWasmCompiler)');
+    p = compileFile(files[variant].wasm);
     compiled.set(key, p);
     p.catch(() => compiled.delete(key));
   }
@@ -78,9 +88,12 @@ export async function loadModule<T>(name: ModuleName, variant?: Variant): Promis
   let p = instances.get(key);
   if (!p) {
     p = (async () => {
-      const { glue, wasm } = files[v];
-      const factory = (await glue()).default;
-      if (isNode) {
+      const glue = files[v].glue.href;
+      const wasm = files[v].wasm.href;
+      // (the glue is copied, not bundled: see the header; the comments keep Vite and webpack from resolving it)
+      const factory = (await import(/* @vite-ignore */ /* webpackIgnore: true */ glue) as
+        { default: (init: object) => Promise<unknown> }).default;
+      if (compileFile || compiled.has(key)) {
         // (the glue's own instantiation hook: our compiled module, shareable with other threads)
         const module = await compiledModule(name, v);
         return factory({ instantiateWasm: (imports: WebAssembly.Imports, receive: (i: WebAssembly.Instance, m: WebAssembly.Module) => void) => {
@@ -88,7 +101,7 @@ export async function loadModule<T>(name: ModuleName, variant?: Variant): Promis
           return {};
         } });
       }
-      return factory({ locateFile: () => wasm.href });
+      return factory({ locateFile: () => wasm });
     })();
     instances.set(key, p);
     p.then((m) => loaded.set(key, m as { HEAPU8?: Uint8Array }), () => instances.delete(key));

@@ -2,10 +2,10 @@
 // distributed under the GPL; only `advcompress/heic` imports it (see README "Licences" and NOTICE).
 // SPDX-License-Identifier: GPL-2.0-or-later
 
-/** @type {Record<string, Record<'baseline'|'simd', {glue: () => Promise<any>, wasm: URL}>>} */
+/** @type {Record<string, Record<'baseline'|'simd', {glue: URL, wasm: URL}>>} */
 export const HEIC_MODULES = {
   heic: {
-    baseline: { glue: () => import('./wasm/advcompress-heic.baseline.js'), wasm: new URL('./wasm/advcompress-heic.baseline.wasm', import.meta.url) },
-    simd: { glue: () => import('./wasm/advcompress-heic.simd.js'), wasm: new URL('./wasm/advcompress-heic.simd.wasm', import.meta.url) },
+    baseline: { glue: new URL('./wasm/advcompress-heic.baseline.js', import.meta.url), wasm: new URL('./wasm/advcompress-heic.baseline.wasm', import.meta.url) },
+    simd: { glue: new URL('./wasm/advcompress-heic.simd.js', import.meta.url), wasm: new URL('./wasm/advcompress-heic.simd.wasm', import.meta.url) },
   },
 };

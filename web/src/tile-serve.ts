@@ -6,10 +6,12 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { encodeTile } from './api.js';
-import { provideCompiled } from './loader.js';
+import { provideCompiled, setWasmCompiler } from './loader.js';
+import { compileWasmFile } from './node-wasm.js';
 import type { TileJob } from './tiles.js';
 
 export function serveTiles(): void {
+  setWasmCompiler(compileWasmFile);
   parentPort!.on('message', async ({ id, job, wasm }: { id: number; job: TileJob; wasm?: WebAssembly.Module }) => {
     try {
       if (wasm) provideCompiled(job.format, job.variant, wasm);

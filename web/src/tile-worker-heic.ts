@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later (loads the HEIC module: x265)
  */
 import { registerModules } from './loader.js';
-// @ts-ignore -- plain JS tables of static imports
+// @ts-ignore -- plain JS tables of the modules' URLs
 import { MODULES } from './modules.js';
 // @ts-ignore
 import { HEIC_MODULES } from './modules-heic.js';

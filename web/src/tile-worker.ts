@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: MIT
  */
 import { registerModules } from './loader.js';
-// @ts-ignore -- plain JS table of static imports
+// @ts-ignore -- plain JS table of the modules' URLs
 import { MODULES } from './modules.js';
 import { serveTiles } from './tile-serve.js';
 

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later (loads the HEIC module: x265)
  */
 import { makeApi } from './api.js';
-// @ts-ignore -- plain JS tables of static imports
+// @ts-ignore -- plain JS tables of the modules' URLs
 import { MODULES } from './modules.js';
 // @ts-ignore
 import { HEIC_MODULES } from './modules-heic.js';

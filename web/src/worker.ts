@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: MIT
  */
 import { makeApi } from './api.js';
-// @ts-ignore -- plain JS table of static imports (see modules.js)
+// @ts-ignore -- plain JS table of the modules' URLs (see modules.js)
 import { MODULES } from './modules.js';
 import { serve } from './worker-core.js';
 
