@@ -220,6 +220,30 @@ for (const app of APPS) {
     expect(r.negative.code).toBe('INVALID_OPTION');
   });
 
+  test(`${app}: init() moves the wasm (wasmBase, a compiled module handed in) under the CSP; wrong arguments are typed errors`, async ({ page }) => {
+    const seen = await open(page, app, 4173);
+    const mistakes = await page.evaluate(() => window.t.initMistakes());
+    for (const [name, e] of Object.entries(mistakes)) {
+      expect(e.typed, `${name}: ${JSON.stringify(e)}`).toBe(true);
+      expect(e.code, name).toBe('INVALID_OPTION');
+    }
+    expect(mistakes.key.message).toMatch(/received 'x\.wasm'$/);
+    const r = await page.evaluate(() => window.t.wasmElsewhere('/photos/Storm.jpg', '/cdn/advcompress/'));
+    for (const f of ['heic', 'webp', 'avif']) expect(independentSize(Buffer.from(r[f], 'base64'), f)).toBe('640 427');
+    expect(r.variant).toBe('simd');
+    // Every module file came from /cdn/advcompress/, none from the app's bundle; the AVIF code was fetched once,
+    // by the page (compileStreaming), not by a worker: the worker instantiated the module it was handed.
+    const { all } = await files(seen);
+    expect(all.filter((x) => !x.path.startsWith('/cdn/advcompress/'))).toEqual([]);
+    const paths = all.map((x) => x.path);
+    for (const f of ['decode.simd.js', 'decode.simd.wasm', 'heic.simd.js', 'heic.simd.wasm', 'webp.simd.wasm', 'avif.simd.js'])
+      expect(paths).toContain(`/cdn/advcompress/advcompress-${f}`);
+    expect(paths.filter((p) => p.endsWith('avif.simd.wasm'))).toEqual(['/cdn/advcompress/advcompress-avif.simd.wasm']);
+    expect(await page.evaluate(() => window.t.cspViolations)).toEqual([]);
+    expect(seen.errors).toEqual([]);
+    expect(seen.failed).toEqual([]);
+  });
+
   test(`${app}: page inputs (ImageData, ImageBitmap, canvas) encode in workers`, async ({ page }) => {
     await open(page, app, 4173);
     const r = await page.evaluate(() => window.t.pageInputs('/photos/Storm.jpg'));

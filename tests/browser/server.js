@@ -29,6 +29,8 @@ const mounts = [
   // (the webpack app has no configuration: index.html beside src/ loads dist/main.js, as in webpack's guide)
   ['/webpack/', sirv(here('../consumers/webpack'), opts)],
   ['/demo/', sirv(here('../../build/demo'), opts)],
+  // (the installed tarball's dist/wasm, as a CDN would serve it: `init({ wasmBase })`)
+  ['/cdn/advcompress/', sirv(here('../consumers/vite/node_modules/advcompress/dist/wasm'), opts)],
   ['/photos/', sirv(process.env.ADVCOMPRESS_TEST_PHOTOS ?? here('../../build/photos'), opts)],
 ];
 

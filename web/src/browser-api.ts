@@ -11,7 +11,8 @@ import { AdvcompressError } from './errors.js';
 import { checkInput, checkOutputs, describeValue } from './input.js';
 import type { Variant } from './loader.js';
 import type { EncodeOptions, Limits } from './options.js';
-import { WorkerPool, type PoolLease, type PoolOptions } from './pool.js';
+import { WorkerPool, type PoolLease, type PoolOptions, type WasmFiles } from './pool.js';
+import { MODULE_NAMES, moduleFile, VARIANTS } from './wasm-files.js';
 import type { TileJob } from './tiles.js';
 import type { Answer, PageTiles, PlainResult, WorkerInput } from './worker-core.js';
 
@@ -75,9 +76,79 @@ export interface BrowserApi {
   readonly pool: WorkerPool;
 }
 
+/**
+ * Where the workers load the wasm modules from (`init`). By default each module's glue (`.js`) and code (`.wasm`)
+ * are the files your bundler copied next to the package's worker; these options move them, as jSquash's
+ * `init(module)` and Emscripten's `locateFile` do. File names are those of the package's `dist/wasm/`, e.g.
+ * `advcompress-heic.simd.js` and `advcompress-heic.simd.wasm` (module `decode`, `heic`, `avif` or `webp` ×
+ * variant `baseline` or `simd`; serve the glue and the `.wasm` of the same package version together).
+ */
+export interface WasmOptions {
+  /** A folder URL holding the files of `dist/wasm/` (absolute, e.g. a CDN, or relative to the page's URL). */
+  wasmBase?: string | URL;
+  /** The URL of each file (absolute or relative to the page); wins over `wasmBase`. Called once per file name by
+   * `init`, on the page; return `undefined` to keep a file where it was. */
+  locateFile?: (file: string) => string | URL | undefined;
+  /** Compiled modules, keyed by their `.wasm` file name (`WebAssembly.compileStreaming(fetch(url))`, or from your
+   * cache): handed to every worker, which instantiates them instead of fetching and compiling the file. */
+  modules?: Record<string, WebAssembly.Module>;
+}
+
+const pools = new Set<WorkerPool>();
+let wasmFiles: WasmFiles | undefined;
+
+/**
+ * Sets where every pool of this page (the default one and `createPool`'s) loads the wasm modules from, for the
+ * workers started after the call: call it before the first conversion (idle workers are ended; a running job
+ * finishes with what it loaded). Under a Content-Security-Policy, another origin must be allowed in `script-src`
+ * (the glue) and `connect-src` (the `.wasm`). Browsers only (Node reads the package's own files).
+ * @throws AdvcompressError INVALID_OPTION for an option of the wrong type, a URL that does not parse, or a
+ *   `modules` key that is not a `.wasm` file name of the package or whose value is not a `WebAssembly.Module`.
+ * @example init({ wasmBase: 'https://cdn.example.com/advcompress@0.1.0/dist/wasm/' });
+ */
+export function init(options: WasmOptions): void {
+  if (typeof options !== 'object' || options === null)
+    throw new AdvcompressError('INVALID_OPTION', `Expected an object {wasmBase?, locateFile?, modules?} for init options but received ${describeValue(options)}`);
+  const { wasmBase, locateFile, modules = {} } = options;
+  const page = typeof document !== 'undefined' ? document.baseURI : globalThis.location?.href;
+  const url = (what: string, u: unknown, base: string | undefined): URL => {
+    if (typeof u !== 'string' && !(u instanceof URL))
+      throw new AdvcompressError('INVALID_OPTION', `Expected a string or URL for ${what} but received ${describeValue(u)}`);
+    try { return new URL(u, base); } catch {
+      throw new AdvcompressError('INVALID_OPTION', `Expected a URL for ${what} but received ${JSON.stringify(String(u))}`);
+    }
+  };
+  let base: URL | undefined;
+  if (wasmBase !== undefined) {
+    base = url('wasmBase', wasmBase, page);
+    if (!base.pathname.endsWith('/')) base.pathname += '/';  // (a folder: 'cdn/wasm' means 'cdn/wasm/')
+  }
+  if (locateFile !== undefined && typeof locateFile !== 'function')
+    throw new AdvcompressError('INVALID_OPTION', `Expected a function for locateFile but received ${describeValue(locateFile)}`);
+  if (typeof modules !== 'object' || modules === null)
+    throw new AdvcompressError('INVALID_OPTION', `Expected an object of WebAssembly.Module for modules but received ${describeValue(modules)}`);
+  const names = MODULE_NAMES.flatMap((m) => VARIANTS.flatMap((v) => [moduleFile(m, v, 'js'), moduleFile(m, v, 'wasm')]));
+  for (const [k, m] of Object.entries(modules)) {
+    if (!names.includes(k) || !k.endsWith('.wasm'))
+      throw new AdvcompressError('INVALID_OPTION', `Expected .wasm file names of the package (e.g. 'advcompress-webp.simd.wasm') as modules keys but received '${k}'`);
+    if (!(m instanceof WebAssembly.Module))
+      throw new AdvcompressError('INVALID_OPTION', `Expected a WebAssembly.Module for modules['${k}'] but received ${describeValue(m)}`);
+  }
+  const files: Record<string, string> = {};
+  for (const f of names) {
+    const located = locateFile?.(f);
+    if (located !== undefined) files[f] = url(`locateFile('${f}')`, located, page).href;
+    else if (base) files[f] = new URL(f, base).href;
+  }
+  wasmFiles = { files, modules: { ...modules } };
+  for (const p of pools) p.setWasm(wasmFiles);
+}
+
 /** Builds the API over a pool of workers made by `spawn`. */
 export function makeBrowserApi(spawn: () => Worker, options?: PoolOptions): BrowserApi {
   const pool = new WorkerPool(spawn, options);
+  pools.add(pool);
+  if (wasmFiles) pool.setWasm(wasmFiles);
   const progress = (ctl?: CallOptions) => (ctl?.onProgress ? Comlink.proxy(ctl.onProgress) : undefined);
 
   // Grid-tile helpers for one call (tiles.ts): other workers of the pool, reserved while they are free, given back

@@ -1,12 +1,13 @@
 /**
  * What the browser entry points export besides the pooled functions: types, errors, option helpers and the COS
- * Pic-Operations / UploadResult helpers (no wasm, no workers).
+ * Pic-Operations / UploadResult helpers, and `init` (where the workers load the wasm from).
  * SPDX-License-Identifier: MIT
  */
 export type { CallOptions, ConvertResult, DecodedFrames, DecodedImage, DecodeOptions, Input, InputFormat, Pixels, Progress, ProbeResult,
   PsnrOptions, QualityStep, RulePlan,
   Stage } from './api.js';
-export type { BrowserApi, PageInput } from './browser-api.js';
+export type { BrowserApi, PageInput, WasmOptions } from './browser-api.js';
+export { init } from './browser-api.js';
 export type { PoolOptions } from './pool.js';
 export { defaultConcurrency } from './pool.js';
 export { AdvcompressError } from './errors.js';

@@ -8,7 +8,7 @@
  */
 import { simd } from 'wasm-feature-detect';
 import { AdvcompressError } from './errors.js';
-import type { ModuleName, Variant } from './wasm-files.js';
+import { MODULE_NAMES, moduleFile, VARIANTS, type ModuleName, type Variant } from './wasm-files.js';
 
 export type { ModuleName, Variant } from './wasm-files.js';
 
@@ -21,12 +21,29 @@ const instances = new Map<string, Promise<unknown>>();
 const loaded = new Map<string, { HEAPU8?: Uint8Array }>();
 let forcedVariant: Variant | undefined;
 /** Each module's compiled code, once per thread (Node: compiled from the file, or handed over by another thread
- * with provideCompiled). */
+ * with provideCompiled; browsers: handed in by the page's `init({ modules })`). */
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
+/** File name (wasm-files.ts) -> the URL to load it from instead of the bundled one (`relocate`). */
+const relocated = new Map<string, string>();
 
 /** Adds modules to the registry (the entry points call this with their static tables). */
 export function registerModules(table: ModuleTable): void {
   for (const [name, files] of Object.entries(table)) registry.set(name, files);
+}
+
+/**
+ * Browser workers, from the page's `init()`: load the files named in `files` (file name as in `dist/wasm/` ->
+ * absolute URL) from there, and instantiate the compiled `modules` (keyed by their `.wasm` file name) instead of
+ * fetching those. Applies to modules loaded after the call.
+ */
+export function relocate(files: Record<string, string>, modules: Record<string, WebAssembly.Module> = {}): void {
+  for (const [file, url] of Object.entries(files)) relocated.set(file, url);
+  for (const name of MODULE_NAMES) {
+    for (const v of VARIANTS) {
+      const m = modules[moduleFile(name, v, 'wasm')];
+      if (m) compiled.set(`${name}.${v}`, Promise.resolve(m));
+    }
+  }
 }
 
 /** Forces a variant for every later load (`undefined` returns to detection). Tests use it. */
@@ -88,8 +105,8 @@ export async function loadModule<T>(name: ModuleName, variant?: Variant): Promis
   let p = instances.get(key);
   if (!p) {
     p = (async () => {
-      const glue = files[v].glue.href;
-      const wasm = files[v].wasm.href;
+      const glue = relocated.get(moduleFile(name, v, 'js')) ?? files[v].glue.href;
+      const wasm = relocated.get(moduleFile(name, v, 'wasm')) ?? files[v].wasm.href;
       // (the glue is copied, not bundled: see the header; the comments keep Vite and webpack from resolving it)
       const factory = (await import(/* @vite-ignore */ /* webpackIgnore: true */ glue) as
         { default: (init: object) => Promise<unknown> }).default;

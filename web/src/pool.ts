@@ -26,6 +26,13 @@ export interface PoolOptions {
   recycleAboveBytes?: number;
 }
 
+/** Where a pool's workers load the wasm modules from: file name (as in `dist/wasm/`) -> absolute URL, and compiled
+ * modules keyed by their `.wasm` file name (browser-api.ts `init` makes it). */
+export interface WasmFiles {
+  files: Record<string, string>;
+  modules: Record<string, WebAssembly.Module>;
+}
+
 /** A worker reserved by `WorkerPool.lease()`. */
 export interface PoolLease {
   /** Runs a job on the reserved worker (it stays reserved). Rejects as `WorkerPool.run`. */
@@ -78,6 +85,7 @@ export class WorkerPool {
   private readonly busy = new Set<Slot>();
   private readonly waiting: Array<() => void> = [];
   private variant: Variant | undefined;
+  private wasm: WasmFiles | undefined;
 
   /** @param spawn creates one module worker (`new Worker(new URL('./worker.js', import.meta.url), {type: 'module'})`). */
   constructor(private readonly spawn: () => Worker, options: PoolOptions = {}) {
@@ -106,6 +114,13 @@ export class WorkerPool {
   setVariant(v: Variant | undefined): void {
     this.variant = v;
     for (const s of [...this.idle, ...this.busy]) void s.remote.setVariant(v);
+  }
+
+  /** Where workers started from now on load the wasm modules (browser-api.ts `init`); idle workers, whose modules
+   * came from elsewhere, are ended; running jobs finish with what they loaded. */
+  setWasm(files: WasmFiles): void {
+    this.wasm = files;
+    for (const s of this.idle.splice(0)) this.end(s);
   }
 
   /** Terminates every worker; queued and running jobs reject with AbortError. The pool stays usable. */
@@ -233,6 +248,8 @@ export class WorkerPool {
     worker.addEventListener('error', (ev) => { ev.preventDefault(); died((ev as ErrorEvent).message || 'error'); });
     worker.addEventListener('messageerror', () => died('a message could not be deserialised'));
     if (this.variant !== undefined) void slot.remote.setVariant(this.variant);
+    // (Comlink keeps the order of calls: this arrives before the worker's first job)
+    if (this.wasm) void slot.remote.relocate(this.wasm.files, this.wasm.modules);
     return slot;
   }
 

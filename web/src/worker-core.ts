@@ -9,7 +9,7 @@ import type { makeApi, ConvertResult, DecodedFrames, DecodedImage, DecodeOptions
 import { encodeTile, parseRule, probe } from './api.js';
 import { fromAnswer } from './pool.js';
 import type { TileHelpers, TileJob } from './tiles.js';
-import { heapBytes, setVariant, type Variant } from './loader.js';
+import { heapBytes, relocate, setVariant, type Variant } from './loader.js';
 import type { EncodeOptions, Limits } from './options.js';
 
 /** A ConvertResult without its `blob()` method (functions do not cross postMessage). */
@@ -106,6 +106,7 @@ export function serve(api: ReturnType<typeof makeApi>): void {
     parseRule(rule: string) { return answer(() => parseRule(rule)); },
     psnr(a: Input, b: Input, options?: PsnrOptions) { return answer(() => api.psnr(a, b, options)); },
     setVariant(v: Variant | undefined) { setVariant(v); },
+    relocate(files: Record<string, string>, modules?: Record<string, WebAssembly.Module>) { relocate(files, modules); },
   };
   Comlink.expose(worker);
 }
@@ -122,4 +123,5 @@ export type WorkerApi = {
   parseRule(rule: string): Promise<Answer<Awaited<ReturnType<typeof parseRule>>>>;
   psnr(a: Input, b: Input, options?: PsnrOptions): Promise<Answer<number>>;
   setVariant(v: Variant | undefined): Promise<void>;
+  relocate(files: Record<string, string>, modules?: Record<string, WebAssembly.Module>): Promise<void>;
 };

@@ -1,7 +1,7 @@
 // The test app both consumer builds (Vite, webpack) bundle: a minimal page that uses advcompress as an app would,
 // plus hooks (window.t) for the Playwright tests to drive it and read what happened. Imports only the package's
 // public entry point, resolved by the bundler through the installed tarball.
-import { convert, convertMany, probe, setVariant, terminate, createPool, defaultConcurrency, AdvcompressError } from 'advcompress/heic';
+import { convert, convertMany, probe, setVariant, terminate, createPool, defaultConcurrency, init, AdvcompressError } from 'advcompress/heic';
 
 const log = document.querySelector('#log');
 const longTasks = [];
@@ -356,6 +356,29 @@ window.t = {
     }
     out.bitmapStillUsable = bitmap.width > 0;
     return out;
+  },
+  /** init() with wrong arguments: each typed error. */
+  initMistakes() {
+    const out = {};
+    for (const [name, arg] of [['null', null], ['base', { wasmBase: 5 }], ['badUrl', { wasmBase: 'http://[' }],
+      ['locate', { locateFile: 'x' }], ['key', { modules: { 'x.wasm': {} } }],
+      ['module', { modules: { 'advcompress-webp.simd.wasm': new Uint8Array(8) } }]]) {
+      try { init(arg); out[name] = 'no error'; } catch (e) { out[name] = errorOf(e); }
+    }
+    return out;
+  },
+  /** The wasm served from another place (`wasmBase`), then a module compiled by the page and handed in
+   * (`modules`): converts with each, returning the outputs (base64). */
+  async wasmElsewhere(url, base) {
+    init({ wasmBase: base });
+    const heic = await convert(await photo(url), { format: 'heic', effort: 0, maxWidth: 640 });
+    const webp = await convert(await photo(url), { format: 'webp', maxWidth: 640 });
+    const t0 = performance.now();
+    const compiled = await WebAssembly.compileStreaming(fetch(`${base}advcompress-avif.simd.wasm`));
+    const compileMs = performance.now() - t0;
+    init({ wasmBase: base, modules: { 'advcompress-avif.simd.wasm': compiled } });
+    const avif = await convert(await photo(url), { format: 'avif', effort: 9, maxWidth: 640 });
+    return { heic: b64(heic.data), webp: b64(webp.data), avif: b64(avif.data), variant: avif.variant, compileMs };
   },
 };
 log.textContent = 'ready';
