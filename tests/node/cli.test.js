@@ -58,7 +58,7 @@ test('bad input: exit 1 with the typed error code; usage error: exit 2', () => {
 test('--help documents every flag', () => {
   const r = cli(['--help']);
   assert.equal(r.status, 0);
-  for (const f of ['--format', '--quality', '--lossless', '--effort', '--chroma', '--bit-depth', '--strip', '--no-auto-orient', '--output', '--variant', '--version', '--no-save-all', '--primary-index', '--max-width', '--rule'])
+  for (const f of ['--format', '--quality', '--lossless', '--effort', '--chroma', '--bit-depth', '--strip', '--no-auto-orient', '--output', '--variant', '--version', '--no-save-all', '--primary-index', '--max-width', '--rule', '--max-bytes', '--allow-resize', '--tile-size', '--jobs', '--skip-existing', '--json'])
     assert.ok(r.stdout.includes(f), f);
 });
 

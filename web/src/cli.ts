@@ -6,16 +6,19 @@
  *   advcompress [INPUT...] [-f heic|avif|webp] [-q 0-100] [--lossless] [-e 0-9] [--chroma 420|422|444]
  *               [--bit-depth 8|10|12] [--strip] [--max-width N] [--max-height N] [--rule RULE] [-o OUT]
  *               [--no-save-all] [--primary-index N] [--max-bytes N [--allow-resize]] [--tile-size N]
- *               [--variant baseline|simd]
+ *               [--variant baseline|simd] [-j N] [--skip-existing] [--json]
+ *   advcompress DIR... -o OUTDIR [options]     (batch: every image under DIR, relative paths kept)
  *
  * With no INPUT: converts a real photograph from a Debian package to all three formats and prints a table.
  * Exit codes: 0 success, 1 a conversion failed (the error code is printed), 2 usage error.
  */
 import { parseArgs } from 'node:util';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
 import { basename, dirname, extname, join, relative } from 'node:path';
+import { parseRule } from './heic.js';
+import { resolveOptions, type Format } from './options.js';
+import { CliPool, defaultJobs, EXT, IMAGE_EXTENSIONS, runBatch, walk, type BatchFile, type WorkerResult } from './cli-batch.js';
 
 /** Real photographs from Debian's mate-backgrounds (scripts/setup.sh installs it), tried in order. */
 export const DEFAULT_PHOTOS = [
@@ -24,6 +27,7 @@ export const DEFAULT_PHOTOS = [
 ];
 
 const HELP = `Usage: advcompress [INPUT...] [options]
+       advcompress DIR... -o OUTDIR [options]
 
 Converts images (JPEG, PNG/APNG, GIF, BMP, WebP, HEIC/HEIF, AVIF) to HEIC, AVIF or WebP in WebAssembly, as the
 browser package does.
@@ -58,39 +62,34 @@ Options:
   -h, --help            this text
   -V, --version         version
 
+Batch (any INPUT a directory, or -j / --skip-existing / --json given):
+  DIR...                every image under DIR (${IMAGE_EXTENSIONS.join(' ')}, any case; recursively), written
+                        under -o OUTDIR (required, created if missing) at the same relative path, new extension;
+                        an input is never overwritten
+  -j, --jobs N          conversions at once (default: the cores, at most one per GiB of free memory)
+      --skip-existing   skip a file whose output exists and is not older than it (resumes an interrupted run:
+                        outputs are written complete or not at all)
+      --json            one JSON line per file ({input, output, status, code, message, inputBytes, outputBytes,
+                        ms, format, width, height, frameCount})
+                        and a last {summary} line on stdout, instead of the table
+  Progress goes to stderr (one updating line on a terminal, a line per file elsewhere); at the end a table sums
+  the run (files, input bytes, output bytes, ratio) and failures are listed by error code.
+
 Exit status: 0 success, 1 a conversion failed (its error code is printed), 2 usage error.`;
 
-interface WorkerResult {
-  ok: boolean; code?: string; message?: string; data?: Uint8Array; width?: number; height?: number;
-  bitDepth?: number; format?: string; inputBytes?: number; outputBytes?: number; warnings?: string[]; frameCount?: number;
-  passthrough?: boolean; quality?: number; encodes?: number;
-  grid?: { tileSize: number; columns: number; rows: number; helpers: number };
-  timings?: { decodeMs: number; encodeMs: number }; variant?: string;
-}
-
-function runWorker(path: string, options: object, variant?: string, label = ''): Promise<WorkerResult> {
+/** One conversion on `pool`, showing the elapsed time on a terminal. */
+async function runOne(pool: CliPool, path: string, options: object, label: string): Promise<WorkerResult> {
   const t0 = Date.now();
-  const tty = process.stderr.isTTY;
-  const timer = tty ? setInterval(() => process.stderr.write(`\r${label} ${((Date.now() - t0) / 1000).toFixed(1)} s`), 200) : undefined;
-  return new Promise((resolve) => {
-    const w = new Worker(new URL('./cli-worker.js', import.meta.url), { workerData: { path, options, variant } });
-    let done = false;
-    const finish = (r: WorkerResult) => {
-      if (done) return;
-      done = true;
-      if (timer) { clearInterval(timer); process.stderr.write('\r\x1b[K'); }
-      resolve(r);
-      void w.terminate();
-    };
-    w.on('message', finish);
-    w.on('error', (e) => finish({ ok: false, code: 'ENCODER_ERROR', message: String(e?.message ?? e) }));
-    w.on('exit', () => finish({ ok: false, code: 'OUT_OF_MEMORY', message: 'the conversion worker stopped' }));
-  });
+  const timer = process.stderr.isTTY
+    ? setInterval(() => process.stderr.write(`\r${label} ${((Date.now() - t0) / 1000).toFixed(1)} s`), 200) : undefined;
+  try {
+    return await pool.run(path, options);
+  } finally {
+    if (timer) { clearInterval(timer); process.stderr.write('\r\x1b[K'); }
+  }
 }
 
 const kb = (n: number) => `${(n / 1024).toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 })} KB`;
-const EXT: Record<string, string> = { heic: '.heic', avif: '.avif', webp: '.webp', jpeg: '.jpg', png: '.png',
-  gif: '.gif', bmp: '.bmp', heif: '.heif' };
 
 function usage(msg: string): never {
   process.stderr.write(`advcompress: ${msg}\nTry 'advcompress --help'.\n`);
@@ -110,6 +109,7 @@ async function main(): Promise<number> {
         'max-width': { type: 'string' }, 'max-height': { type: 'string' }, rule: { type: 'string', short: 'r' },
         'no-save-all': { type: 'boolean' }, 'primary-index': { type: 'string' },
         'max-bytes': { type: 'string' }, 'allow-resize': { type: 'boolean' }, 'tile-size': { type: 'string' },
+        jobs: { type: 'string', short: 'j' }, 'skip-existing': { type: 'boolean' }, json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' },
       },
     });
@@ -145,9 +145,44 @@ async function main(): Promise<number> {
     inputs = [photo];
     if (!v.format && !v.rule) formats = ['heic', 'avif', 'webp'];
   }
+
+  // Batch: directories (walked), or the batch flags, over files.
+  const dirs = inputs.filter((p) => existsSync(p) && statSync(p).isDirectory());
+  if (!demo && (dirs.length || v.jobs !== undefined || v['skip-existing'] || v.json)) {
+    const jobs = v.jobs === undefined ? defaultJobs() : num('jobs', v.jobs)!;
+    if (jobs < 1 || jobs > 64) usage(`--jobs expects 1-64, got '${v.jobs}'`);
+    if (dirs.length && !v.output) usage('converting a directory needs -o OUTDIR (outputs keep their relative paths there)');
+    if (v.output && existsSync(v.output) && !statSync(v.output).isDirectory()) usage(`-o ${v.output} is a file, not a directory`);
+    if (v.output) mkdirSync(v.output, { recursive: true });
+    let format = v.format ?? 'heic';
+    if (v.rule && !v.format) {  // (the outputs' names are known before converting, for --skip-existing)
+      try { format = (await parseRule(v.rule)).format ?? format; } catch (e) { usage(`--rule: ${(e as Error).message}`); }
+    }
+    try { format = resolveOptions({ format: format as Format }, 'heic').format; } catch (e) { usage((e as Error).message); }
+    const files: BatchFile[] = [];
+    let others = 0, missing = 0;
+    for (const p of inputs) {
+      if (dirs.includes(p)) {
+        const w = walk(p, v.output!, format);
+        files.push(...w.files);
+        others += w.others;
+      } else if (existsSync(p)) {
+        files.push({ input: p, output: join(v.output ?? dirname(p), basename(p, extname(p)) + EXT[format]) });
+      } else {
+        process.stderr.write(`advcompress: ${p}: no such file\n`);
+        missing++;
+      }
+    }
+    const fmt = v.rule && !v.format ? {} : { format };
+    const records = await runBatch(files, { jobs, format, options: { ...options, ...fmt }, skipExisting: !!v['skip-existing'],
+      json: !!v.json, variant: v.variant }, others);
+    return missing || records.some((r) => r.status === 'failed') ? 1 : 0;
+  }
+
   if (v.output && inputs.length * formats.length > 1 && !(existsSync(v.output) && statSync(v.output).isDirectory()))
     usage('-o must be an existing directory when converting several files');
 
+  const pool = new CliPool(1, v.variant);
   let failures = 0;
   const rows: string[][] = [];
   for (const input of inputs) {
@@ -157,7 +192,7 @@ async function main(): Promise<number> {
     const inputRow = [`${extname(input).slice(1).toUpperCase() || 'input'} (input image)`, kb(inBytes), '', '', ''];
     for (const format of formats) {
       const fmt = v.rule && !v.format ? {} : { format };  // (a rule's format/ wins over the heic default)
-      const r = await runWorker(input, { ...options, ...fmt }, v.variant, `${basename(input)} -> ${v.rule ?? format}`);
+      const r = await runOne(pool, input, { ...options, ...fmt }, `${basename(input)} -> ${v.rule ?? format}`);
       if (!r.ok) {
         process.stderr.write(`advcompress: ${input}: ${r.code}: ${r.message}\n`);
         failures++;
@@ -180,6 +215,7 @@ async function main(): Promise<number> {
         + `${r.variant} -> ${relative(process.cwd(), out) || out}`]);
     }
   }
+  await pool.close();
   if (rows.length) {
     const head = ['Format', 'Size', 'Compression ratio', 'Encode time', 'Output'];
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
