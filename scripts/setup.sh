@@ -11,10 +11,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # Build: Emscripten (clang 14, binaryen), CMake/Ninja, Debian source tools, GoogleTest sources (built with emcc
 # too), libjpeg/libpng headers for the native tests. Run: Node >= 20 + npm. Data: a real photo. Tests: the
-# independent decoders heif-convert/heif-info, avifdec, dwebp, ImageMagick, exiftool.
+# independent decoders heif-convert/heif-info, avifdec, dwebp, ImageMagick, exiftool; the three browser engines:
+# chromium (Playwright), firefox-esr (puppeteer-core) and WebKitGTK (webkit2gtk-driver, in xvfb).
 apt_install emscripten cmake ninja-build pkg-config dpkg-dev patch xz-utils ca-certificates curl \
   g++ googletest libgtest-dev libjpeg62-turbo-dev libpng-dev libgif-dev clang-14 libclang-rt-14-dev \
-  mate-backgrounds libheif-examples libavif-bin webp imagemagick libimage-exiftool-perl chromium
+  mate-backgrounds libheif-examples libavif-bin webp imagemagick libimage-exiftool-perl chromium \
+  firefox-esr webkit2gtk-driver xvfb xauth libgl1-mesa-dri
 if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
   apt_install nodejs npm
   [ "$(node -p 'process.versions.node.split(".")[0]')" -ge 20 ] || die "Node >= 20 needed (found $(node --version))"

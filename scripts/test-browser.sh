@@ -2,9 +2,10 @@
 # Usage: scripts/test-browser.sh [PLAYWRIGHT ARGS...]
 # The browser half of the tests (run by scripts/test.sh): packs the npm package exactly as it would be published
 # (npm pack), installs the tarball into the two consumer apps (tests/consumers/vite, tests/consumers/webpack) next
-# to their own locked dependencies, builds them for production, prepares the test photos, and runs the Playwright
-# tests (tests/browser) in Debian's Chromium. Assumes scripts/setup.sh has run (it installs chromium) and
-# dist/ is built.
+# to their own locked dependencies, builds them for production, prepares the test photos, runs the Playwright
+# tests (tests/browser) in Debian's Chromium, then the same apps in Debian's Firefox ESR and WebKitGTK
+# (tests/engines; skipped when Playwright arguments select a subset). Assumes scripts/setup.sh has run (it installs
+# chromium, firefox-esr, webkit2gtk-driver and xvfb) and dist/ is built.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
@@ -49,5 +50,9 @@ cp -u "$CACHE/fixtures/pillow/Tests/images/iss634.gif" build/photos/ 2>/dev/null
   -resize 4608x2592! -quality 92 build/photos/Elephants-12MP.jpg
 
 log "Playwright tests (Debian chromium)"
-cd tests/browser
-npx --no-install playwright test -c playwright.config.js "$@"
+(cd tests/browser && npx --no-install playwright test -c playwright.config.js "$@")
+
+if [ $# -eq 0 ]; then
+  log "Firefox ESR and WebKitGTK (tests/engines: puppeteer-core over WebDriver BiDi, WebKitWebDriver in xvfb)"
+  node --test --test-concurrency=1 tests/engines/
+fi

@@ -4,14 +4,12 @@
 // the page stays responsive during a 12 MP HEIC encode, abort and out-of-memory jobs fail alone, the baseline
 // variant loads when SIMD is forced off, and only the requested format's wasm is downloaded.
 import { test, expect } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { independentSize } from './decoders.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'advcompress-browser-'));
 const APPS = ['vite', 'webpack'];
 const MODES = [{ name: 'not isolated', port: 4173, coi: false }, { name: 'cross-origin isolated', port: 4174, coi: true }];
 
@@ -47,16 +45,6 @@ async function files(seen) {
   return { wasm: [...new Set(all.map((x) => x.file).filter((f) => f.endsWith('.wasm')))], all };
 }
 
-/** Decodes an output with Debian's independent decoder; returns "W H" as ImageMagick sees the result. */
-function independentSize(bytes, format) {
-  const src = join(tmp, `out-${Math.random().toString(36).slice(2)}.${format}`);
-  const png = `${src}.png`;
-  writeFileSync(src, Buffer.from(bytes));
-  if (format === 'heic') execFileSync('heif-convert', [src, png], { stdio: 'pipe' });
-  else if (format === 'avif') execFileSync('avifdec', [src, png], { stdio: 'pipe' });
-  else execFileSync('dwebp', [src, '-o', png], { stdio: 'pipe' });
-  return execFileSync('identify', ['-format', '%w %h', png], { encoding: 'utf8' });
-}
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 /** Every .js file a consumer app's production build wrote (what its users download). */

@@ -86,6 +86,8 @@ window.t = {
   crossOriginIsolated: globalThis.crossOriginIsolated === true,
   setVariant,
   terminate,
+  /** The CSP violations so far (a function, for WebDriver clients that call rather than read). */
+  violations: () => cspViolations,
   /** The pool size this device gets by default, and a default pool's. */
   concurrency: () => ({ fn: defaultConcurrency(), pool: createPool().pool.concurrency }),
   async convert(url, options) {
