@@ -78,6 +78,9 @@ log "Node tests of the package"
 cd "$ROOT"
 node --test --test-concurrency=1 tests/node/
 
+# (every export documented, every {@link} and generated link resolving: scripts/docs.sh)
+bash "$ROOT/scripts/docs.sh"
+
 log "local COS-compatible server (tests/cos-server; the official COS SDKs as its clients)"
 d="$ROOT/tests/cos-server"
 if [ "$(cat "$d/node_modules/.advcompress-lock" 2>/dev/null)" != "$(sha256sum < "$d/package-lock.json")" ]; then

@@ -35,9 +35,17 @@ export type Stage = 'loading' | 'decoding' | 'encoding' | 'done';
 /** What `onProgress` receives: the stage, the fraction of the job done so far (0–1) and, while grid tiles are
  * coded, how many of them are done. */
 export interface Progress {
+  /** The stage the job is in. */
   stage: Stage;
+  /** Fraction of the job done so far, 0–1. */
   fraction: number;
-  tiles?: { done: number; total: number };
+  /** While grid tiles are coded: tiles finished and tiles in all. */
+  tiles?: {
+    /** Tiles coded so far. */
+    done: number;
+    /** Tiles of the grid. */
+    total: number;
+  };
 }
 /** Per-call controls. */
 export interface CallOptions {
@@ -56,12 +64,15 @@ interface RunControl extends CallOptions {
 export interface ProbeResult {
   /** Input format: 'jpeg', 'png', 'gif', 'bmp', 'webp', 'heif', 'avif', 'tpg'. */
   format: string;
-  /** Pixels, as stored (before EXIF orientation). */
+  /** Width in pixels, as stored (before EXIF orientation). */
   width: number;
+  /** Height in pixels, as stored (before EXIF orientation). */
   height: number;
+  /** Frames of an animation or top-level images of a HEIF/AVIF; 1 for a still. */
   frameCount: number;
   /** Bits per sample of the source. */
   bitDepth: number;
+  /** Whether the source has an alpha channel (or GIF/PNG transparency). */
   hasAlpha: boolean;
   /** EXIF orientation 1–8. */
   orientation: number;
@@ -74,6 +85,7 @@ export interface ProbeResult {
  * (`quality/<Q>!`), `relative` q × value / 100 (`rquality/`, OSS `q_`), `lowest` max(q, value) (`lquality/`);
  * q starts as the source's JPEG quality (100 for other sources). */
 export interface QualityStep {
+  /** How `value` applies to the quality so far (see above). */
   op: 'absolute' | 'forced' | 'relative' | 'lowest';
   /** 0–100. */
   value: number;
@@ -83,6 +95,7 @@ export interface QualityStep {
 export interface RulePlan {
   /** imageMogr2 `format/`, OSS `format,`; absent when the rule has none. */
   format?: Format;
+  /** The quality steps, in rule order (empty when the rule sets no quality). */
   quality: QualityStep[];
   /** imageMogr2 `thumbnail/`, OSS `resize,`, in rule order. */
   resize: ResizeStep[];
@@ -98,18 +111,23 @@ export interface RulePlan {
 
 /** Decoded pixels: interleaved RGB(A), 8-bit (`Uint8Array`) or 16-bit (`Uint16Array`, 0–65535), no padding. */
 export interface DecodedImage {
+  /** The samples, row by row, `channels` per pixel. */
   data: Uint8Array | Uint16Array;
-  /** Pixels (after EXIF orientation when autoOrient). */
+  /** Width in pixels (after EXIF orientation when autoOrient). */
   width: number;
+  /** Height in pixels (after EXIF orientation when autoOrient). */
   height: number;
   /** 3 (RGB) or 4 (RGBA). */
   channels: 3 | 4;
   /** Bits per sample of the source (8, 16, ...); `data` is 16-bit when > 8. */
   bitDepth: number;
+  /** Whether the source has an alpha channel (`channels` is 4 then). */
   hasAlpha: boolean;
+  /** The source's ICC profile, when it has one. */
   icc?: Uint8Array;
   /** EXIF as a TIFF stream ("II*\0"/"MM\0*"), orientation reset to 1 after autoOrient. */
   exif?: Uint8Array;
+  /** The source's XMP packet (UTF-8), when it has one. */
   xmp?: Uint8Array;
 }
 
@@ -128,13 +146,19 @@ export interface DecodedFrames {
 
 /** Raw pixels for `encode()`: RGBA or RGB, 8-bit (`Uint8Array`/`Uint8ClampedArray`) or 16-bit (`Uint16Array`). */
 export interface Pixels {
+  /** The samples, row by row, no padding (16-bit: 0–65535). */
   data: Uint8Array | Uint8ClampedArray | Uint16Array;
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
   /** Default: data.length / (width × height). */
   channels?: 3 | 4;
+  /** ICC profile to store with the output (default: none, i.e. sRGB). */
   icc?: Uint8Array;
+  /** EXIF (a TIFF stream) to store with the output. */
   exif?: Uint8Array;
+  /** XMP packet (UTF-8) to store with the output. */
   xmp?: Uint8Array;
 }
 
@@ -155,27 +179,45 @@ export interface ConvertResult {
   passthrough: boolean;
   /** Where a rule or an option could not be honoured as the cloud would, in words (empty when none). */
   warnings: string[];
-  /** Pixels of the output. */
+  /** Width of the output in pixels. */
   width: number;
+  /** Height of the output in pixels. */
   height: number;
   /** Coded bit depth. */
   bitDepth: number;
   /** 0–100: the quality the encoder used (the option, a rule's quality steps resolved against the source, or the
    * format's default); 100 when lossless; the source's JPEG quality (or 100) when `passthrough`. */
   quality: number;
+  /** Images written: an animation's frames or a multi-image file's images; 1 for a still. */
   frameCount: number;
-  /** Bytes in and out; `ratio` = outputBytes / inputBytes (input = raw pixel bytes for `encode()`). */
+  /** Bytes of the input (raw pixel bytes for `encode()`). */
   inputBytes: number;
+  /** Bytes of the output (`data.byteLength`). */
   outputBytes: number;
+  /** outputBytes / inputBytes. */
   ratio: number;
-  /** Milliseconds spent decoding and encoding (wall clock, in the thread that ran them). */
-  timings: { decodeMs: number; encodeMs: number };
+  /** Wall-clock time in the thread that ran the job. */
+  timings: {
+    /** Milliseconds spent decoding (0 for `encode()`). */
+    decodeMs: number;
+    /** Milliseconds spent encoding (all encodes of a `maxBytes` search). */
+    encodeMs: number;
+  };
   /** Full-size encodes the result took: 1, more when `maxBytes` searched for a quality that fits (the cheaper
    * encodes of its half-size proxy, for stills of 1 MP or more, not counted); 0 when `passthrough`. */
   encodes: number;
   /** Present when the output is a grid image (`tileSize`): pixels per tile side, columns × rows of tiles, and how
    * many helpers (other workers or threads) coded tiles besides the calling one, in the last encode. */
-  grid?: { tileSize: number; columns: number; rows: number; helpers: number };
+  grid?: {
+    /** Pixels per tile side. */
+    tileSize: number;
+    /** Tiles across. */
+    columns: number;
+    /** Tiles down. */
+    rows: number;
+    /** Other workers or threads that coded tiles besides the calling one. */
+    helpers: number;
+  };
   /** Module variant used. */
   variant: Variant;
 }

@@ -8,12 +8,12 @@ export type { CallOptions, ConvertResult, DecodedFrames, DecodedImage, DecodeOpt
   Stage } from './api.js';
 export type { BrowserApi, PageInput, WasmOptions } from './browser-api.js';
 export { init } from './browser-api.js';
-export type { PoolOptions } from './pool.js';
+export type { PoolOptions, WorkerPool } from './pool.js';
 export { defaultConcurrency } from './pool.js';
 export { AdvcompressError } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { DEFAULT_LIMITS, DEFAULT_TILE_SIZE, MIME_TYPES, resolveOptions } from './options.js';
-export type { Chroma, EncodeOptions, Format, Limits, ResizeStep } from './options.js';
+export type { Chroma, EncodeOptions, Format, Limits, ResizeStep, ResolvedOptions } from './options.js';
 export type { Variant } from './loader.js';
 export { buildPicOperations, validatePicOperations, parsePicOperations, resolveFileId, parseUploadResult,
   uploadResultToXml, CosServiceError, PIC_OPERATIONS_MAX_RULES, COS_OBJECT_KEY_MAX_BYTES } from './pic-operations.js';

@@ -23,12 +23,24 @@ export function createPool(options?: PoolOptions): BrowserApi {
 }
 
 const api = createPool();
-/**
- * The functions of the default pool (see {@link BrowserApi} for each one's shapes, units and errors):
- * `convert` (a photo or page pixels to AVIF (default) or WebP, in a worker), `encode` (RGB(A) pixels), `probe` (headers),
- * `decode` (to pixels, AVIF/WebP outputs included), `parseRule` (cloud rules), `psnr` (dB between two
- * images), `setVariant` ('baseline' | 'simd' | undefined for every worker), `terminate` (ends the workers; running
- * and queued jobs reject with AbortError).
- */
-export const { convert, convertMany, encode, probe, decode, decodeFrames, parseRule, psnr, setVariant, terminate } = api;
+/** Converts a photo (or page pixels) to AVIF (default) or WebP in a worker of the default pool; see {@link BrowserApi.convert}. */
+export const convert = api.convert;
+/** Several outputs from one decode, in one worker; see {@link BrowserApi.convertMany}. */
+export const convertMany = api.convertMany;
+/** Encodes raw RGB(A) pixels in a worker; see {@link BrowserApi.encode}. */
+export const encode = api.encode;
+/** Reads an encoded image's headers in a worker; see {@link BrowserApi.probe}. */
+export const probe = api.probe;
+/** Decodes an encoded image to pixels in a worker; see {@link BrowserApi.decode}. */
+export const decode = api.decode;
+/** Decodes every frame of an animation or multi-image file in a worker; see {@link BrowserApi.decodeFrames}. */
+export const decodeFrames = api.decodeFrames;
+/** Parses a cloud rule; see {@link BrowserApi.parseRule}. */
+export const parseRule = api.parseRule;
+/** PSNR (dB) between two encoded images of the same size, in a worker; see {@link BrowserApi.psnr}. */
+export const psnr = api.psnr;
+/** Forces the wasm variant of the default pool's workers; see {@link BrowserApi.setVariant}. */
+export const setVariant = api.setVariant;
+/** Ends the default pool's workers (running and queued jobs reject with AbortError); see {@link BrowserApi.terminate}. */
+export const terminate = api.terminate;
 export * from './browser-shared.js';

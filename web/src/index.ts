@@ -26,7 +26,8 @@ const api = makeApi(['avif', 'webp'], MODULES, { tiles });
 export const setTileThreads = (n: number): void => tiles.setThreads(n);
 export { DEFAULT_TILE_THREADS } from './node-tiles.js';
 
-/** Converts an encoded image to AVIF (default here) or WebP. See {@link makeApi}. */
+/** Converts an encoded image to AVIF (default here) or WebP in the calling thread: `convert(input, options | rule,
+ * ctl)` → {@link ConvertResult}, as the browser's `convert` (README "API" lists its errors). */
 export const convert = api.convert;
 /** Several outputs (AVIF (default here) or WebP) from one decode: sizes, formats or the rules of one COS Pic-Operations
  * header (see makeApi's convertMany). */
@@ -46,7 +47,7 @@ export type { CallOptions, ConvertResult, Progress, DecodedFrames, DecodedImage,
 export { AdvcompressError } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { DEFAULT_LIMITS, DEFAULT_TILE_SIZE, MIME_TYPES, resolveOptions } from './options.js';
-export type { Chroma, EncodeOptions, Format, Limits, ResizeStep } from './options.js';
+export type { Chroma, EncodeOptions, Format, Limits, ResizeStep, ResolvedOptions } from './options.js';
 export { buildPicOperations, validatePicOperations, parsePicOperations, resolveFileId, parseUploadResult,
   uploadResultToXml, CosServiceError, PIC_OPERATIONS_MAX_RULES, COS_OBJECT_KEY_MAX_BYTES } from './pic-operations.js';
 export type { PicOperations, PicOperationsRule, UploadResult as CosUploadResult, OriginalInfo, ImageInfo,

@@ -46,15 +46,19 @@ export const DEFAULT_LIMITS: Required<Limits> = Object.freeze({
  * - `area`: proportional, width × height ≤ `area` pixels (imageMogr2 `<Area>@`).
  */
 export interface ResizeStep {
+  /** What the step does (see above). */
   mode: 'fit' | 'cover' | 'fill' | 'pad' | 'exact' | 'scale' | 'area';
-  /** Pixels (fit, cover, fill, pad, exact). */
+  /** Width in pixels (fit, cover, fill, pad, exact). */
   width?: number;
+  /** Height in pixels (fit, cover, fill, pad, exact). */
   height?: number;
-  /** OSS `l_`/`s_`: pixels along the source's longer / shorter side, used when width and height are absent. */
+  /** OSS `l_`: pixels along the source's longer side, used when width and height are absent. */
   longSide?: number;
+  /** OSS `s_`: pixels along the source's shorter side, used when width and height are absent. */
   shortSide?: number;
-  /** Percent of the source width / height (scale); default 100. */
+  /** Percent of the source width (scale); default 100. */
   scaleX?: number;
+  /** Percent of the source height (scale); default 100. */
   scaleY?: number;
   /** Pixels (area). */
   area?: number;
@@ -106,9 +110,11 @@ export interface EncodeOptions {
   advanced?: Record<string, string>;
   /** Overrides of the default {@link Limits}. */
   limits?: Limits;
-  /** Scale down (never up), keeping the aspect ratio, so the output is at most this many pixels wide / high.
-   * `convert()` only. As imageMogr2 `thumbnail/<W>x<H>>`. */
+  /** Scale down (never up), keeping the aspect ratio, so the output is at most this many pixels wide.
+   * `convert()` only. As imageMogr2 `thumbnail/<W>x>`. */
   maxWidth?: number;
+  /** Scale down (never up), keeping the aspect ratio, so the output is at most this many pixels high.
+   * `convert()` only. As imageMogr2 `thumbnail/x<H>>`. */
   maxHeight?: number;
   /** Explicit resize steps, applied in order after `maxWidth`/`maxHeight` (`convert()` only). */
   resize?: ResizeStep[];
@@ -146,31 +152,18 @@ export interface EncodeOptions {
 /** Default `tileSize` per output format (pixels; 0 = one image). Chosen by measurement: README, "Grid tiles". */
 export const DEFAULT_TILE_SIZE: Readonly<Record<Format, number>> = Object.freeze({ heic: 1024, avif: 0, webp: 0 });
 
-/** Options after validation, as handed to the wasm modules. */
-export interface ResolvedOptions {
+/** Options after validation, as handed to the wasm modules: the {@link EncodeOptions} fields (their meaning and
+ * units there), with the defaults filled in where the wasm modules need a value. */
+export interface ResolvedOptions extends Pick<EncodeOptions, 'quality' | 'chroma' | 'bitDepth' | 'effort' |
+  'colorPrimaries' | 'transferCharacteristics' | 'matrixCoefficients' | 'fullRange' | 'advanced' | 'primaryIndex' |
+  'rule' | 'maxBytes' | 'tileSize'>, Required<Pick<EncodeOptions, 'lossless' | 'metadata' | 'autoOrient' | 'saveAll' |
+  'allowResize'>> {
+  /** Output format (`'heif'` resolved to `'heic'`). */
   format: Format;
-  quality?: number;
-  lossless: boolean;
-  chroma?: Chroma;
-  bitDepth?: number;
-  effort?: number;
-  metadata: 'keep' | 'strip';
-  autoOrient: boolean;
-  colorPrimaries?: number;
-  transferCharacteristics?: number;
-  matrixCoefficients?: number;
-  fullRange?: boolean;
-  advanced?: Record<string, string>;
+  /** {@link Limits} with every default filled in. */
   limits: Required<Limits>;
   /** maxWidth/maxHeight as a step, then `resize`. */
   resize: ResizeStep[];
-  saveAll: boolean;
-  primaryIndex?: number;
-  rule?: string;
-  maxBytes?: number;
-  allowResize: boolean;
-  /** Pixels per tile side, 0 = one image; undefined = DEFAULT_TILE_SIZE of the final format (a rule may set it). */
-  tileSize?: number;
 }
 
 function describe(v: unknown): string {

@@ -76,9 +76,16 @@ export function defaultConcurrency(): number {
   return Math.max(1, Math.min(cores, 4, byMemory));
 }
 
+/**
+ * A FIFO queue of jobs over at most `concurrency` Web Workers, each running one entry point's API (worker-core.ts):
+ * what {@link BrowserApi.pool} exposes (read its sizes; the API's functions put jobs on it).
+ */
 export class WorkerPool {
+  /** Most workers at once ({@link PoolOptions.concurrency}). */
   readonly concurrency: number;
+  /** Milliseconds an idle worker is kept ({@link PoolOptions.idleTimeoutMs}). */
   readonly idleTimeoutMs: number;
+  /** Wasm memory in bytes above which a worker is ended after its job ({@link PoolOptions.recycleAboveBytes}). */
   readonly recycleAboveBytes: number;
   private recycledCount = 0;
   private readonly idle: Slot[] = [];
@@ -110,14 +117,16 @@ export class WorkerPool {
   /** Jobs waiting for a worker. */
   get queued(): number { return this.waiting.length; }
 
-  /** Forces the wasm variant in every worker, present and future (`undefined`: detect). */
+  /** Forces the wasm variant in every worker, present and future (`undefined`: detect).
+   * @internal (callers use {@link BrowserApi.setVariant}) */
   setVariant(v: Variant | undefined): void {
     this.variant = v;
     for (const s of [...this.idle, ...this.busy]) void s.remote.setVariant(v);
   }
 
   /** Where workers started from now on load the wasm modules (browser-api.ts `init`); idle workers, whose modules
-   * came from elsewhere, are ended; running jobs finish with what they loaded. */
+   * came from elsewhere, are ended; running jobs finish with what they loaded.
+   * @internal (callers use `init`) */
   setWasm(files: WasmFiles): void {
     this.wasm = files;
     for (const s of this.idle.splice(0)) this.end(s);
@@ -133,6 +142,7 @@ export class WorkerPool {
   /**
    * Runs `job` on a worker once one is free. Rejects with the job's typed error, with AbortError when `signal`
    * aborts (the worker is terminated), or with ENCODER_ERROR / OUT_OF_MEMORY when the worker dies.
+   * @internal (the API's functions are how callers put jobs on the pool)
    */
   async run<T>(job: (remote: Comlink.Remote<WorkerApi>) => Promise<Answer<T>>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) throw abortError(signal);
@@ -156,6 +166,7 @@ export class WorkerPool {
    * or newly started, within `concurrency`), else undefined. `run` runs a job on it; `release` gives it back (or
    * ends it when its wasm memory grew past `recycleAboveBytes`); `kill` ends it (an abort). Queued jobs are not
    * overtaken: a lease is only granted while a worker is free.
+   * @internal
    */
   lease(): PoolLease | undefined {
     if (this.busy.size >= this.concurrency || this.waiting.length) return undefined;
