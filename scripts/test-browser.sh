@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Usage: scripts/test-browser.sh [PLAYWRIGHT ARGS...]
 # The browser half of the tests (run by scripts/test.sh): packs the npm package exactly as it would be published
-# (npm pack), installs the tarball into the two consumer apps (tests/consumers/vite, tests/consumers/webpack) next
+# (npm pack), installs the tarball into the three consumer apps (tests/consumers/{vite,webpack,rsbuild}) next
 # to their own locked dependencies, builds them for production, prepares the test photos, runs the Playwright
 # tests (tests/browser) in Debian's Chromium, then the same apps in Debian's Firefox ESR and WebKitGTK
 # (tests/engines; skipped when Playwright arguments select a subset). Assumes scripts/setup.sh has run (it installs
@@ -17,7 +17,7 @@ npm pack --silent --pack-destination build/pack >/dev/null
 TGZ=$(ls "$ROOT"/build/pack/advcompress-*.tgz)
 npx --no-install publint --strict "$TGZ" || die "publint reports problems in the package"
 
-for app in vite webpack; do
+for app in vite webpack rsbuild; do
   d="tests/consumers/$app"
   log "consumer app '$app': npm ci + the packed tarball + production build"
   # node_modules is reused while the lockfile is unchanged (npm's own cache keeps a cold install offline-fast)
@@ -28,7 +28,7 @@ for app in vite webpack; do
   fi
   # The app's own source is the shared test app, copied in so that it resolves 'advcompress' from the app's
   # node_modules (the tarball) and not from this repository.
-  cp tests/consumers/shared/app.js "$d/$([ "$app" = webpack ] && echo src/)app.js"
+  cp tests/consumers/shared/app.js "$d/$([ "$app" = vite ] || echo src/)app.js"
   (cd "$d" && run_logged "$ROOT/build/consumer-$app.install.log" npm install --no-save --no-audit --no-fund "$TGZ" &&
     run_logged "$ROOT/build/consumer-$app.build.log" npm run build)
 done

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { independentSize } from './decoders.js';
 
-const APPS = ['vite', 'webpack'];
+const APPS = ['vite', 'webpack', 'rsbuild'];
 const MODES = [{ name: 'not isolated', port: 4173, coi: false }, { name: 'cross-origin isolated', port: 4174, coi: true }];
 
 // The package's module files (dist/wasm/ of the installed tarball) by content: bundlers rename them (webpack's

@@ -1,6 +1,7 @@
-// Static server for the browser tests: the consumer apps' production builds (/vite/ and its /assets/, /webpack/)
-// and the test photos (/photos/, also to the Vite dev server's page on another port: CORS), served with the Content-Security-Policy the package documents, and with or without
-// cross-origin isolation (COOP/COEP) depending on --coi. Static files by sirv (the server behind `vite preview`).
+// Static server for the browser tests: the consumer apps' production builds (/vite/ and its /assets/, /webpack/,
+// /rsbuild/ and its /static/) and the test photos (/photos/, also to the Vite dev server's page on another port:
+// CORS), served with the Content-Security-Policy the package documents, and with or without cross-origin isolation
+// (COOP/COEP) depending on --coi. Static files by sirv (the server behind `vite preview`).
 //   node tests/browser/server.js --port 4173 [--coi]
 import http from 'node:http';
 import { parseArgs } from 'node:util';
@@ -28,6 +29,9 @@ const mounts = [
   ['/assets/', sirv(here('../consumers/vite/dist/assets'), opts)],
   // (the webpack app has no configuration: index.html beside src/ loads dist/main.js, as in webpack's guide)
   ['/webpack/', sirv(here('../consumers/webpack'), opts)],
+  // (the Rsbuild app is built with Rsbuild's defaults: its index.html asks for /static/…)
+  ['/rsbuild/', sirv(here('../consumers/rsbuild/dist'), opts)],
+  ['/static/', sirv(here('../consumers/rsbuild/dist/static'), opts)],
   ['/demo/', sirv(here('../../build/demo'), opts)],
   // (the installed tarball's dist/wasm, as a CDN would serve it: `init({ wasmBase })`)
   ['/cdn/advcompress/', sirv(here('../consumers/vite/node_modules/advcompress/dist/wasm'), opts)],
@@ -35,6 +39,8 @@ const mounts = [
 ];
 
 http.createServer((req, res) => {
+  // (a page without a <link rel="icon"> asks for one; no app here has one to give, which is not a failure)
+  if (req.url === '/favicon.ico') { res.statusCode = 204; return res.end(); }
   for (const [prefix, serve] of mounts) {
     if (req.url.startsWith(prefix)) {
       req.isDemo = prefix === '/demo/';

@@ -3,7 +3,8 @@
 // public entry point, resolved by the bundler through the installed tarball.
 import { convert, convertMany, probe, setVariant, terminate, createPool, defaultConcurrency, init, AdvcompressError } from 'advcompress/heic';
 
-const log = document.querySelector('#log');
+// (Vite's and webpack's pages have a #log; Rsbuild's generated page has only its #root)
+const log = document.querySelector('#log') ?? document.body.appendChild(document.createElement('pre'));
 const longTasks = [];
 const cspViolations = [];
 new PerformanceObserver((list) => {

@@ -1,0 +1,1 @@
+import './app.js';  // (tests/consumers/shared/app.js, copied here by scripts/test-browser.sh)
