@@ -153,7 +153,9 @@ export async function runBatch(files: BatchFile[], o: BatchOptions, others = 0):
     // (wall time per converted file so far, all threads together; skipped files cost nothing)
     const eta = converted && left ? ` · ETA ${dur((Date.now() - t0) / converted * left)}` : '';
     const saved = convertedIn ? ` · ${mb(convertedIn)} -> ${mb(convertedOut)} (${((1 - convertedOut / convertedIn) * 100).toFixed(1)}% saved)` : '';
-    return `[${finished}/${files.length}]${failed ? ` ${failed} failed` : ''}${skipped ? ` ${skipped} skipped` : ''}${saved}${eta}`;
+    const width = 20, filled = Math.round(width * finished / Math.max(1, files.length));
+    const bar = '#'.repeat(filled) + '.'.repeat(width - filled);
+    return `[${bar}] ${finished}/${files.length}${failed ? ` ${failed} failed` : ''}${skipped ? ` ${skipped} skipped` : ''}${saved}${eta}`;
   };
   const timer = tty ? setInterval(() => process.stderr.write(`\r\x1b[K${status()}`), 250) : undefined;
   const report = (i: number, r: BatchRecord) => {
