@@ -94,7 +94,8 @@ export interface WasmOptions {
   modules?: Record<string, WebAssembly.Module>;
 }
 
-const pools = new Set<WorkerPool>();
+/** The pools made so far (weakly: a pool the app dropped can go), for `init` to reach them. */
+const pools = new Set<WeakRef<WorkerPool>>();
 let wasmFiles: WasmFiles | undefined;
 
 /**
@@ -141,13 +142,16 @@ export function init(options: WasmOptions): void {
     else if (base) files[f] = new URL(f, base).href;
   }
   wasmFiles = { files, modules: { ...modules } };
-  for (const p of pools) p.setWasm(wasmFiles);
+  for (const ref of pools) {
+    const p = ref.deref();
+    if (p) p.setWasm(wasmFiles); else pools.delete(ref);
+  }
 }
 
 /** Builds the API over a pool of workers made by `spawn`. */
 export function makeBrowserApi(spawn: () => Worker, options?: PoolOptions): BrowserApi {
   const pool = new WorkerPool(spawn, options);
-  pools.add(pool);
+  pools.add(new WeakRef(pool));
   if (wasmFiles) pool.setWasm(wasmFiles);
   const progress = (ctl?: CallOptions) => (ctl?.onProgress ? Comlink.proxy(ctl.onProgress) : undefined);
 
