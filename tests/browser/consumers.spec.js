@@ -208,6 +208,20 @@ for (const app of APPS) {
     expect(r.negative.code).toBe('INVALID_OPTION');
   });
 
+  test(`${app}: the pool's memory bound queues jobs instead of starting workers it has no room for`, async ({ page }) => {
+    await open(page, app, 4173);
+    const r = await page.evaluate(() => window.t.memoryBound('/photos/Storm.jpg', { format: 'webp' }));
+    expect(r.h).toBeGreaterThan(1 << 20);  // (a worker that coded a 2.5 MP WebP holds megabytes of wasm memory)
+    expect(r.roomForTwo.most).toBe(2);  // two workers fit: both jobs ran side by side
+    expect(r.roomForTwo.after.size).toBe(2);
+    expect(r.roomForOneAndAHalf.most).toBe(1);  // a second worker would not fit: the second job waited for the first
+    expect(r.roomForOneAndAHalf.after.size).toBe(1);
+    expect(r.belowOne.most).toBe(1);  // the first worker always starts, and is ended after each job
+    expect(r.belowOne.after).toEqual({ size: 0, held: 0 });
+    for (const k of ['roomForTwo', 'roomForOneAndAHalf', 'belowOne']) expect(r[k].formats).toEqual(['webp', 'webp']);
+    expect(r.negative.code).toBe('INVALID_OPTION');
+  });
+
   test(`${app}: init() moves the wasm (wasmBase, a compiled module handed in) under the CSP; wrong arguments are typed errors`, async ({ page }) => {
     const seen = await open(page, app, 4173);
     const mistakes = await page.evaluate(() => window.t.initMistakes());

@@ -9,7 +9,7 @@ export type { CallOptions, ConvertResult, DecodedFrames, DecodedImage, DecodeOpt
 export type { BrowserApi, PageInput, WasmOptions } from './browser-api.js';
 export { init } from './browser-api.js';
 export type { PoolOptions, WorkerPool } from './pool.js';
-export { defaultConcurrency } from './pool.js';
+export { defaultConcurrency, defaultMaxMemoryBytes } from './pool.js';
 export { AdvcompressError } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { DEFAULT_LIMITS, DEFAULT_TILE_SIZE, MIME_TYPES, resolveOptions } from './options.js';

@@ -24,6 +24,13 @@ export interface PoolOptions {
    * ending the worker gives it back, which matters on phones; the price is the next job's module start-up. 0 ends
    * every worker after its job; `Infinity` keeps them (the idle timeout still applies). */
   recycleAboveBytes?: number;
+  /** Bytes of wasm memory the pool's workers may hold together; default {@link defaultMaxMemoryBytes}: half the
+   * device memory where the browser reports it (`navigator.deviceMemory`: a 2 GB phone gets 1 GiB), else no bound.
+   * Workers report their memory after each job; a new worker starts only while the pool's workers, each counted at
+   * least as large as the largest job seen so far, leave room for one more of that size (the first worker always
+   * starts), so on a small phone jobs queue instead of running side by side; and after a job, idle workers are
+   * ended, largest first, while the pool holds more than this. A single job is never refused for it. */
+  maxMemoryBytes?: number;
 }
 
 /** Where a pool's workers load the wasm modules from: file name (as in `dist/wasm/`) -> absolute URL, and compiled
@@ -44,6 +51,8 @@ export interface PoolLease {
 }
 
 interface Slot {
+  /** Bytes of wasm memory the worker reported after its last job (0 before the first). */
+  heap: number;
   worker: Worker;
   remote: Comlink.Remote<WorkerApi>;
   idleTimer?: ReturnType<typeof setTimeout>;
@@ -76,6 +85,13 @@ export function defaultConcurrency(): number {
   return Math.max(1, Math.min(cores, 4, byMemory));
 }
 
+/** The default `maxMemoryBytes` on this device (see PoolOptions.maxMemoryBytes): half of `navigator.deviceMemory`
+ * GB where the browser reports it, else `Infinity`. */
+export function defaultMaxMemoryBytes(): number {
+  const nav = typeof navigator !== 'undefined' ? navigator as Navigator & { deviceMemory?: number } : undefined;
+  return typeof nav?.deviceMemory === 'number' && nav.deviceMemory > 0 ? nav.deviceMemory * 2 ** 30 / 2 : Infinity;
+}
+
 /**
  * A FIFO queue of jobs over at most `concurrency` Web Workers, each running one entry point's API (worker-core.ts):
  * what {@link BrowserApi.pool} exposes (read its sizes; the API's functions put jobs on it).
@@ -87,7 +103,11 @@ export class WorkerPool {
   readonly idleTimeoutMs: number;
   /** Wasm memory in bytes above which a worker is ended after its job ({@link PoolOptions.recycleAboveBytes}). */
   readonly recycleAboveBytes: number;
+  /** Bytes of wasm memory the workers may hold together ({@link PoolOptions.maxMemoryBytes}). */
+  readonly maxMemoryBytes: number;
   private recycledCount = 0;
+  /** The largest wasm memory a worker of this pool reported after a job: what a new worker is expected to need. */
+  private largestHeap = 0;
   private readonly idle: Slot[] = [];
   private readonly busy = new Set<Slot>();
   private readonly waiting: Array<() => void> = [];
@@ -105,14 +125,37 @@ export class WorkerPool {
     const r = options.recycleAboveBytes ?? 256 * 1024 * 1024;
     if (typeof r !== 'number' || !(r >= 0))
       throw new AdvcompressError('INVALID_OPTION', `Expected bytes >= 0 (or Infinity) for recycleAboveBytes but received ${r}`);
+    const m = options.maxMemoryBytes ?? defaultMaxMemoryBytes();
+    if (typeof m !== 'number' || !(m >= 0))
+      throw new AdvcompressError('INVALID_OPTION', `Expected bytes >= 0 (or Infinity) for maxMemoryBytes but received ${m}`);
     this.concurrency = c;
     this.idleTimeoutMs = t;
     this.recycleAboveBytes = r;
+    this.maxMemoryBytes = m;
+  }
+
+  /** Bytes of wasm memory the live workers reported after their last jobs, together. */
+  get heldBytes(): number {
+    let n = 0;
+    for (const s of [...this.idle, ...this.busy]) n += s.heap;
+    return n;
+  }
+
+  // Whether a new worker may start: within `concurrency`, and (memory) the workers, each counted at least as large
+  // as the largest job seen, leave room for one more of that size. The first worker always may.
+  private canStart(): boolean {
+    if (this.busy.size + this.idle.length >= this.concurrency) return false;
+    const live = [...this.idle, ...this.busy];
+    if (!live.length) return true;
+    let projected = this.largestHeap;
+    for (const s of live) projected += Math.max(s.heap, this.largestHeap);
+    return projected <= this.maxMemoryBytes;
   }
 
   /** Workers alive now (idle + busy). */
   get size(): number { return this.idle.length + this.busy.size; }
-  /** Workers ended after a job because their wasm memory had grown past `recycleAboveBytes`. */
+  /** Workers ended after a job because their wasm memory had grown past `recycleAboveBytes`, or because the pool
+   * held more than `maxMemoryBytes`. */
   get recycled(): number { return this.recycledCount; }
   /** Jobs waiting for a worker. */
   get queued(): number { return this.waiting.length; }
@@ -146,7 +189,7 @@ export class WorkerPool {
    */
   async run<T>(job: (remote: Comlink.Remote<WorkerApi>) => Promise<Answer<T>>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) throw abortError(signal);
-    while (this.busy.size >= this.concurrency) {
+    while (this.busy.size >= this.concurrency || (!this.idle.length && !this.canStart())) {
       await new Promise<void>((resume) => {
         const onAbort = () => {
           const i = this.waiting.indexOf(resume);
@@ -169,19 +212,19 @@ export class WorkerPool {
    * @internal
    */
   lease(): PoolLease | undefined {
-    if (this.busy.size >= this.concurrency || this.waiting.length) return undefined;
+    if (this.busy.size >= this.concurrency || this.waiting.length || (!this.idle.length && !this.canStart())) return undefined;
     const slot = this.take();
-    let heap = 0, done = false;
+    let done = false;
     return {
       run: <T>(job: (remote: Comlink.Remote<WorkerApi>) => Promise<Answer<T>>) => {
         if (done || !this.busy.has(slot)) return Promise.reject(new AdvcompressError('ENCODER_ERROR', 'the helper worker has stopped'));
-        return this.exec(slot, async (r) => { const a = await job(r); heap = a.heapBytes ?? 0; return a; }, undefined, false);
+        return this.exec(slot, job, undefined, false);
       },
       release: () => {
         if (done) return;
         done = true;
         if (!this.busy.has(slot)) return;
-        if (heap > this.recycleAboveBytes) { this.recycledCount++; this.kill(slot); } else this.release(slot);
+        if (slot.heap > this.recycleAboveBytes) { this.recycledCount++; this.kill(slot); } else this.release(slot);
       },
       kill: () => {
         if (done) return;
@@ -223,6 +266,10 @@ export class WorkerPool {
         return;
       }
       pending.then((a) => {
+        if (a.heapBytes !== undefined) {
+          slot.heap = a.heapBytes;
+          this.largestHeap = Math.max(this.largestHeap, a.heapBytes);
+        }
         if (!settle()) return;
         if (finish) {
           if ((a.heapBytes ?? 0) > this.recycleAboveBytes) { this.recycledCount++; this.kill(slot); } else this.release(slot);
@@ -248,7 +295,7 @@ export class WorkerPool {
 
   private create(): Slot {
     const worker = this.spawn();
-    const slot: Slot = { worker, remote: Comlink.wrap<WorkerApi>(worker) };
+    const slot: Slot = { heap: 0, worker, remote: Comlink.wrap<WorkerApi>(worker) };
     const died = (what: string) => {
       const oom = /memory|alloc/i.test(what);
       const e = new AdvcompressError(oom ? 'OUT_OF_MEMORY' : 'ENCODER_ERROR', `the conversion worker stopped: ${what}`);
@@ -271,6 +318,13 @@ export class WorkerPool {
       const i = this.idle.indexOf(slot);
       if (i >= 0) { this.idle.splice(i, 1); this.end(slot); }
     }, this.idleTimeoutMs);
+    // Over the memory bound: idle workers go, largest first (their memory only comes back with them).
+    while (this.heldBytes > this.maxMemoryBytes && this.idle.length) {
+      const largest = this.idle.reduce((a, b) => (b.heap > a.heap ? b : a));
+      this.idle.splice(this.idle.indexOf(largest), 1);
+      this.recycledCount++;
+      this.end(largest);
+    }
     this.waiting.shift()?.();
   }
 

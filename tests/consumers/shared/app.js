@@ -360,6 +360,32 @@ window.t = {
     out.bitmapStillUsable = bitmap.width > 0;
     return out;
   },
+  /** The pool's memory bound: a first job tells the pool how large a worker gets (h); then two jobs at once on a
+   * pool with room for two such workers, and on one with room for one and a half (they queue), and a bound
+   * below one worker (the worker is ended after its job). Most workers alive at once during each pair. */
+  async memoryBound(url, options) {
+    const file = await photo(url);
+    const pair = async (maxMemoryBytes) => {
+      const pool = createPool({ concurrency: 2, maxMemoryBytes });
+      await pool.convert(file, options);
+      const h = pool.pool.heldBytes;
+      let most = 0;
+      const watch = setInterval(() => { most = Math.max(most, pool.pool.size); }, 5);
+      const rs = await Promise.all([pool.convert(file, options), pool.convert(file, options)]);
+      clearInterval(watch);
+      most = Math.max(most, pool.pool.size);
+      const after = { size: pool.pool.size, held: pool.pool.heldBytes };
+      pool.terminate();
+      return { h, most, after, formats: rs.map((r) => r.format) };
+    };
+    const probe = createPool({ concurrency: 1, maxMemoryBytes: Infinity });
+    await probe.convert(file, options);
+    const h = probe.pool.heldBytes;
+    probe.terminate();
+    let negative;
+    try { createPool({ maxMemoryBytes: -1 }); negative = 'no error'; } catch (e) { negative = errorOf(e); }
+    return { h, roomForTwo: await pair(3.5 * h), roomForOneAndAHalf: await pair(1.5 * h), belowOne: await pair(h / 2), negative };
+  },
   /** init() with wrong arguments: each typed error. */
   initMistakes() {
     const out = {};
