@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism, freemem } from 'node:os';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 
@@ -114,6 +114,8 @@ export interface BatchRecord {
   input: string; output?: string; status: 'converted' | 'skipped' | 'failed';
   code?: string; message?: string; inputBytes: number; outputBytes?: number; ms?: number;
   format?: string; width?: number; height?: number; frameCount?: number;
+  /** Where a rule or an option could not be honoured as the cloud would (ConvertResult.warnings); absent when none. */
+  warnings?: string[];
 }
 
 /** Options of {@link runBatch}. */
@@ -175,15 +177,16 @@ export async function runBatch(files: BatchFile[], o: BatchOptions, others = 0):
   const lane = async () => {
     for (let i = next++; i < files.length; i = next++) {
       const { input, output } = files[i];
-      const inputBytes = statSync(input).size;
+      const st = statSync(input), inputBytes = st.size;
       if (resolve(output) === resolve(input)) {
         failed++;
         report(i, { input, status: 'failed', code: 'INVALID_OPTION', message: 'the output would overwrite the input', inputBytes });
         continue;
       }
-      if (o.skipExisting && existsSync(output) && statSync(output).mtimeMs >= statSync(input).mtimeMs) {
+      const done = o.skipExisting ? statSync(output, { throwIfNoEntry: false }) : undefined;
+      if (done && done.mtimeMs >= st.mtimeMs) {
         skipped++;
-        report(i, { input, output, status: 'skipped', inputBytes, outputBytes: statSync(output).size });
+        report(i, { input, output, status: 'skipped', inputBytes, outputBytes: done.size });
         continue;
       }
       const t = Date.now();
@@ -201,7 +204,9 @@ export async function runBatch(files: BatchFile[], o: BatchOptions, others = 0):
       await rename(out + '.partial', out);
       converted++; convertedIn += inputBytes; convertedOut += r.outputBytes!;
       report(i, { input, output: out, status: 'converted', inputBytes, outputBytes: r.outputBytes!, ms: Date.now() - t,
-        format: r.format, width: r.width, height: r.height, frameCount: r.frameCount });
+        format: r.format, width: r.width, height: r.height, frameCount: r.frameCount,
+        ...(r.warnings?.length ? { warnings: r.warnings } : {}) });
+      if (!o.json) for (const w of r.warnings ?? []) process.stderr.write(`${tty ? '\r\x1b[K' : ''}advcompress: ${input}: warning: ${w}\n`);
     }
   };
   // Ctrl-C: end the threads and remove nothing but our own partial files (none is left half-renamed).

@@ -70,7 +70,7 @@ Batch (any INPUT a directory, or -j / --skip-existing / --json given):
       --skip-existing   skip a file whose output exists and is not older than it (resumes an interrupted run:
                         outputs are written complete or not at all)
       --json            one JSON line per file ({input, output, status, code, message, inputBytes, outputBytes,
-                        ms, format, width, height, frameCount})
+                        ms, format, width, height, frameCount, warnings})
                         and a last {summary} line on stdout, instead of the table
   Progress goes to stderr (one updating line on a terminal, a line per file elsewhere); at the end a table sums
   the run (files, input bytes, output bytes, ratio) and failures are listed by error code.

@@ -141,14 +141,15 @@ export class WorkerPool {
     return n;
   }
 
-  // Whether a new worker may start: within `concurrency`, and (memory) the workers, each counted at least as large
-  // as the largest job seen, leave room for one more of that size. The first worker always may.
-  private canStart(): boolean {
-    if (this.busy.size + this.idle.length >= this.concurrency) return false;
-    const live = [...this.idle, ...this.busy];
-    if (!live.length) return true;
+  // Whether a job can have a worker now: an idle one, or a new one within `concurrency` and (memory) while the
+  // workers, each counted at least as large as the largest job seen, leave room for one more of that size. The
+  // first worker always may start.
+  private hasRoom(): boolean {
+    if (this.idle.length) return true;
+    if (this.busy.size >= this.concurrency) return false;
+    if (!this.busy.size) return true;
     let projected = this.largestHeap;
-    for (const s of live) projected += Math.max(s.heap, this.largestHeap);
+    for (const s of this.busy) projected += Math.max(s.heap, this.largestHeap);
     return projected <= this.maxMemoryBytes;
   }
 
@@ -189,7 +190,7 @@ export class WorkerPool {
    */
   async run<T>(job: (remote: Comlink.Remote<WorkerApi>) => Promise<Answer<T>>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) throw abortError(signal);
-    while (this.busy.size >= this.concurrency || (!this.idle.length && !this.canStart())) {
+    while (!this.hasRoom()) {
       await new Promise<void>((resume) => {
         const onAbort = () => {
           const i = this.waiting.indexOf(resume);
@@ -212,7 +213,7 @@ export class WorkerPool {
    * @internal
    */
   lease(): PoolLease | undefined {
-    if (this.busy.size >= this.concurrency || this.waiting.length || (!this.idle.length && !this.canStart())) return undefined;
+    if (this.waiting.length || !this.hasRoom()) return undefined;
     const slot = this.take();
     let done = false;
     return {
@@ -224,7 +225,7 @@ export class WorkerPool {
         if (done) return;
         done = true;
         if (!this.busy.has(slot)) return;
-        if (slot.heap > this.recycleAboveBytes) { this.recycledCount++; this.kill(slot); } else this.release(slot);
+        this.release(slot);
       },
       kill: () => {
         if (done) return;
@@ -272,7 +273,7 @@ export class WorkerPool {
         }
         if (!settle()) return;
         if (finish) {
-          if ((a.heapBytes ?? 0) > this.recycleAboveBytes) { this.recycledCount++; this.kill(slot); } else this.release(slot);
+          this.release(slot);
         }
         if ('ok' in a) resolve(a.ok);
         else reject(fromAnswer(a.error));
@@ -311,7 +312,14 @@ export class WorkerPool {
     return slot;
   }
 
+  // Gives a worker back after a job: ended when its memory grew past `recycleAboveBytes`, else idle (and idle
+  // workers are ended, largest first, while the pool holds more than `maxMemoryBytes`).
   private release(slot: Slot): void {
+    if (slot.heap > this.recycleAboveBytes) {
+      this.recycledCount++;
+      this.kill(slot);
+      return;
+    }
     this.busy.delete(slot);
     this.idle.push(slot);
     slot.idleTimer = setTimeout(() => {
