@@ -25,7 +25,7 @@ VARIANTS=${*:-${ADVCOMPRESS_VARIANTS:-baseline simd}}
 emcc_version
 
 # The Debian source packages built; their versions and files are those of scripts/sources.lock.
-PACKAGES="zlib libpng1.6 libjpeg-turbo libwebp libde265 aom simde x265 libheif libstb giflib netsurf"
+PACKAGES="zlib libpng1.6 libjpeg-turbo libwebp libde265 aom simde x265 libheif libstb giflib netsurf lcms2 highway jpeg-xl"
 
 declare -A SRC VER KEY
 for p in $PACKAGES; do
@@ -62,15 +62,20 @@ stage() {
       for a in "$@"; do if [ "${a#@}" != "$a" ]; then installs+=("${a#@}"); else targets+=("$a"); fi; done
       (cd "$b" && run_logged "$b.build.log" emmake make -j "$JOBS" CC=emcc AR=emar OFLAGS="$cflags" "${targets[@]}")
       for a in "${installs[@]}"; do mkdir -p "$prefix/${a#*:}"; cp "$b/${a%%:*}" "$prefix/${a#*:}/"; done
-    elif [ "${BUILDER:-cmake}" = cc ]; then   # C files compiled into lib$name.a ("@header" args are installed
-      local a objs=()                          # first, and the C files compiled against them)
-      mkdir -p "$b" "$prefix/lib" "$prefix/include"
+    elif [ "${BUILDER:-cmake}" = cc ]; then   # C and C++ (.cc, C++17) files, paths relative to the package (or
+      local a o cc objs=() pids=()             # absolute: KEY_FILES of ours), compiled against it and $prefix/include
+      mkdir -p "$b" "$prefix/lib" "$prefix/include"   # into lib$name.a ("@header" args are installed first)
       for a in "$@"; do if [ "${a#@}" != "$a" ]; then cp "${SRC[$pkg]}/${a#@}" "$prefix/include/"; fi; done
       for a in "$@"; do
         if [ "${a#@}" != "$a" ]; then continue; fi
-        objs+=("$b/$(basename "$a" .c).o")
-        run_logged "$b.log" emcc $cflags -I"$prefix/include" -c "${SRC[$pkg]}/$a" -o "${objs[-1]}"
+        case $a in /*) o=own_$(basename "$a") ;; *) o=${a//\//_} a=${SRC[$pkg]}/$a ;; esac
+        objs+=("$b/${o%.*}.o")
+        case $a in *.cc) cc=(em++ -std=c++17) ;; *) cc=(emcc) ;; esac
+        run_logged "${objs[-1]%.o}.log" "${cc[@]}" $cflags -I"${SRC[$pkg]}" -I"$prefix/include" -c "$a" \
+          -o "${objs[-1]}" & pids+=($!)
+        if [ ${#pids[@]} -ge "$JOBS" ]; then wait "${pids[0]}" || die "$VARIANT/$name: a compile failed"; pids=("${pids[@]:1}"); fi
       done
+      for o in "${pids[@]}"; do wait "$o" || die "$VARIANT/$name: a compile failed"; done
       rm -f "$prefix/lib/lib$name.a"; run_logged "$b.log" emar rcs "$prefix/lib/lib$name.a" "${objs[@]}"
     elif [ "${BUILDER:-cmake}" = configure ]; then   # autoconf-style ./configure, built in a copy of the tree
       cp -a "${SRC[$pkg]}" "$b"
@@ -166,6 +171,24 @@ for VARIANT in $VARIANTS; do
     -DWITH_X265=OFF -DWITH_LIBDE265=OFF -DWITH_AOM_ENCODER=ON -DWITH_AOM_DECODER=ON
 
   unset EXTRA_CFLAGS
+
+  # The metric module: SSIMULACRA2 as libjxl computes it (tools/ssimulacra2.cc), from the parts of libjxl it needs
+  # (not the codec), with Highway (its WASM SIMD128 target in the simd variant, EMU128 in baseline) and Little CMS
+  # (libjxl's colour management, linked by the metric although our images reach it already in linear sRGB), plus
+  # our wasm/metric/ssimulacra2_planes.cc, the C interface the module calls (it needs libjxl's internal headers).
+  BUILDER=cc stage lcms2 lcms2 -- $(cd "${SRC[lcms2]}" && ls src/*.c) @include/lcms2.h @include/lcms2_plugin.h
+  BUILDER=cc stage hwy highway -- hwy/abort.cc hwy/aligned_allocator.cc hwy/nanobenchmark.cc hwy/per_target.cc \
+    hwy/print.cc hwy/targets.cc hwy/timer.cc
+  own="$SYSROOT/advcompress-metric"; rm -rf "$own"; cp -r "$ROOT/wasm/metric" "$own"
+  cp "$ROOT/wasm/metric/ssimulacra2_planes.h" "$SYSROOT/include/"
+  KEY_FILES="$(echo "$ROOT"/wasm/metric/*.* "$ROOT"/wasm/metric/jxl/*.h)" \
+  EXTRA_CFLAGS="-I${SRC[highway]} -I${SRC[jpeg-xl]}/lib/include -I$own" \
+  BUILDER=cc stage jxl-metric jpeg-xl lcms2 hwy -- tools/ssimulacra2.cc tools/gauss_blur.cc \
+    tools/no_memory_manager.cc lib/jxl/enc_xyb.cc lib/jxl/enc_image_bundle.cc lib/jxl/image_bundle.cc lib/jxl/image.cc \
+    lib/jxl/color_encoding_internal.cc lib/jxl/cms/jxl_cms.cc lib/jxl/fields.cc lib/jxl/image_metadata.cc \
+    lib/jxl/memory_manager_internal.cc lib/jxl/simd_util.cc lib/jxl/frame_header.cc lib/jxl/jpeg/jpeg_data.cc \
+    lib/jxl/headers.cc lib/jxl/loop_filter.cc "$own/ssimulacra2_planes.cc"
+
   mv "$SYSROOT/manifest.tsv.new" "$SYSROOT/manifest.tsv"
   log "$VARIANT: sysroot $SYSROOT ready (manifest.tsv)"
 done
