@@ -30,7 +30,7 @@ for v in $VARIANTS; do
         -DADVCOMPRESS_VARIANT="$v" -DADVCOMPRESS_SYSROOT="$CACHE/sysroot/$v"
     fi
     log "building wasm modules ($v)"
-    run_logged "$b.build.log" ninja -C "$b" -j "$JOBS" advcompress-decode advcompress-heic advcompress-avif advcompress-webp
+    run_logged "$b.build.log" ninja -C "$b" -j "$JOBS" advcompress-modules
     rm -rf "$cached"; mkdir -p "$cached"
     cp "$b"/modules/advcompress-*."$v".{js,wasm} "$cached/"
     touch "$cached/.complete"
