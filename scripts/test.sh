@@ -9,7 +9,8 @@
 #     ADVCOMPRESS_FUZZ_SECONDS each (default 40), the latter seeded with every fixture file,
 #  3. the same C++ tests plus the encoder tests compiled to wasm and run under Node by ctest; x265's TestBench built
 #     for wasm SIMD128 (scripts/build-deps.sh) checks every Neon primitive against C under Node,
-#  4. the Node tests of the npm package (node:test), which decode every output with an independent decoder,
+#  4. the Node tests of the npm package (node:test), which decode every output with an independent decoder (and
+#     score the metric module against libjxl's native ssimulacra2, built here by scripts/build-ssimulacra2.sh),
 #  5. the local COS-compatible server's tests (tests/cos-server),
 #  6. the browser tests (scripts/test-browser.sh): the packed tarball in Vite and webpack apps, the demo page, the
 #     soak (100 conversions with aborts) and 45 hostile inputs.
@@ -73,6 +74,9 @@ if [ -d "$CACHE/sysroot/simd" ]; then
 else
   log "x265's TestBench: no simd variant built (ADVCOMPRESS_VARIANTS), skipped"
 fi
+
+log "SSIMULACRA2, libjxl's native tool (scripts/build-ssimulacra2.sh): the reference of the metric module's test"
+bash "$ROOT/scripts/build-ssimulacra2.sh" >/dev/null
 
 log "Node tests of the package"
 cd "$ROOT"

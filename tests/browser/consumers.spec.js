@@ -147,6 +147,24 @@ for (const app of APPS) {
     for (const r of rs) expect(independentSize(Buffer.from(r.b64, 'base64'), r.format)).toBe(`${r.width} ${r.height}`);
   });
 
+  test(`${app}: ssimulacra2() scores a conversion in a worker, as in Node, loading the metric module only then`, async ({ page }) => {
+    const seen = await open(page, app, 4173);
+    const b64 = await page.evaluate(() => window.t.convertBase64('/photos/Storm.jpg', { format: 'webp', quality: 50 }));
+    expect((await files(seen)).wasm.some((f) => f.includes('metric'))).toBe(false);
+    const s = await page.evaluate((d) => window.t.score('/photos/Storm.jpg', d), b64);
+    expect(s.error, JSON.stringify(s.error)).toBeUndefined();
+    expect((await files(seen)).wasm).toContain('advcompress-metric.simd.wasm');
+    // The same bytes through the package's Node entry point (its metric module is checked against libjxl's
+    // native tool by tests/node/metric.test.js): the same score.
+    const node = await import(join(WASM_DIR, '..', 'heic.js'));
+    const want = await node.ssimulacra2(readFileSync(join(process.env.ADVCOMPRESS_TEST_PHOTOS ?? here('../../build/photos'), 'Storm.jpg')), Buffer.from(b64, 'base64'));
+    expect(Math.abs(s.ssimulacra2 - want)).toBeLessThan(1e-9);
+    expect(s.ssimulacra2).toBeGreaterThan(60);
+    expect(s.ssimulacra2).toBeLessThan(95);
+    expect(s.psnr).toBeGreaterThan(30);
+    expect(seen.errors).toEqual([]);
+  });
+
   test(`${app}: abort mid-encode rejects with AbortError and the next job succeeds`, async ({ page }) => {
     await open(page, app, 4173);
     const r = await page.evaluate(() => window.t.abortThenNext('/photos/Elephants-12MP.jpg', { format: 'heic' }, 1500,

@@ -125,7 +125,7 @@ test('the lock pins one version per package, every row complete', () => {
   for (const [pkg, versions] of byPkg) assert.equal(versions.size, 1, `${pkg}: ${[...versions]}`);
   assert.ok(rows.some((r) => r.pkg === 'simde' && /^libsimde-dev_.*_all\.deb$/.test(r.file)), 'simde (x265 Neon) is locked');
   for (const pkg of ['zlib', 'libpng1.6', 'libjpeg-turbo', 'libwebp', 'libde265', 'aom', 'x265', 'libheif', 'libstb',
-    'giflib', 'netsurf', 'jpeg-xl', 'highway', 'firefox-esr']) {
+    'giflib', 'netsurf', 'jpeg-xl', 'highway', 'lcms2', 'firefox-esr']) {
     assert.ok(byPkg.has(pkg), `${pkg} is locked`);
     assert.ok(rows.some((r) => r.pkg === pkg && /\.orig\.tar\.[a-z0-9]+$/.test(r.file)), `${pkg} has its orig tarball`);
   }

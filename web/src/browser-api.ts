@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: MIT
  */
 import * as Comlink from 'comlink';
-import type { CallOptions, ConvertResult, DecodedFrames, DecodedImage, DecodeOptions, Input, Pixels, ProbeResult, PsnrOptions,
+import type { CallOptions, ConvertResult, DecodedFrames, DecodedImage, DecodeOptions, Input, Pixels, ProbeResult, MetricOptions,
   RulePlan } from './api.js';
 import { AdvcompressError } from './errors.js';
 import { checkInput, checkOutputs, describeValue } from './input.js';
@@ -67,7 +67,10 @@ export interface BrowserApi {
   decodeFrames(input: Input, options?: DecodeOptions, ctl?: Pick<CallOptions, 'signal'>): Promise<DecodedFrames>;
   /** PSNR (dB) between two encoded images of the same size, decoded and compared in a worker (see the Node
    * `psnr()`; the same arguments, plus `ctl`). */
-  psnr(a: Input, b: Input, options?: PsnrOptions, ctl?: Pick<CallOptions, 'signal'>): Promise<number>;
+  psnr(a: Input, b: Input, options?: MetricOptions, ctl?: Pick<CallOptions, 'signal'>): Promise<number>;
+  /** SSIMULACRA2 of `b` against `a` (libjxl's perceptual score, 100 = identical), decoded and scored in a worker
+   * (see the Node `ssimulacra2()`; the same arguments, plus `ctl`). The worker loads the metric module on first use. */
+  ssimulacra2(a: Input, b: Input, options?: MetricOptions, ctl?: Pick<CallOptions, 'signal'>): Promise<number>;
   /** Forces the wasm variant of every worker of this pool (`undefined`: detect SIMD). */
   setVariant(variant: Variant | undefined): void;
   /** Terminates the workers; running and queued jobs reject with AbortError; later calls spawn new workers. */
@@ -246,6 +249,10 @@ export function makeBrowserApi(spawn: () => Worker, options?: PoolOptions): Brow
     psnr: async (a, b, options, ctl) => {
       checkInput(a, 'a'); checkInput(b, 'b');
       return pool.run((w) => w.psnr(a, b, options), ctl?.signal);
+    },
+    ssimulacra2: async (a, b, options, ctl) => {
+      checkInput(a, 'a'); checkInput(b, 'b');
+      return pool.run((w) => w.ssimulacra2(a, b, options), ctl?.signal);
     },
     setVariant: (v) => {
       if (v !== undefined && v !== 'baseline' && v !== 'simd')

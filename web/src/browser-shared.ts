@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: MIT
  */
 export type { CallOptions, ConvertResult, DecodedFrames, DecodedImage, DecodeOptions, Input, InputFormat, Pixels, Progress, ProbeResult,
-  PsnrOptions, QualityStep, RulePlan,
+  MetricOptions, PsnrOptions, QualityStep, RulePlan,
   Stage } from './api.js';
 export type { BrowserApi, PageInput, WasmOptions } from './browser-api.js';
 export { init } from './browser-api.js';

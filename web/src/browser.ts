@@ -39,6 +39,8 @@ export const decodeFrames = api.decodeFrames;
 export const parseRule = api.parseRule;
 /** PSNR (dB) between two encoded images of the same size, in a worker; see {@link BrowserApi.psnr}. */
 export const psnr = api.psnr;
+/** SSIMULACRA2 of an encoded image against another of the same size, in a worker; see {@link BrowserApi.ssimulacra2}. */
+export const ssimulacra2 = api.ssimulacra2;
 /** Forces the wasm variant of the default pool's workers; see {@link BrowserApi.setVariant}. */
 export const setVariant = api.setVariant;
 /** Ends the default pool's workers (running and queued jobs reject with AbortError); see {@link BrowserApi.terminate}. */

@@ -38,11 +38,14 @@ export const encode = api.encode;
 export const decode = api.decode;
 /** PSNR (dB) between two encoded images of the same size (see makeApi's psnr). */
 export const psnr = api.psnr;
+/** SSIMULACRA2 (libjxl's perceptual score, 100 = identical) of an encoded image against another of the same size
+ * (see makeApi's ssimulacra2). */
+export const ssimulacra2 = api.ssimulacra2;
 /** Decodes every frame of an animation or multi-image file (see makeApi's decodeFrames). */
 export const decodeFrames = api.decodeFrames;
 export { parseRule, probe } from './api.js';
 export type { CallOptions, ConvertResult, Progress, DecodedFrames, DecodedImage, DecodeOptions, Input, InputFormat, Pixels, ProbeResult,
-  PsnrOptions, QualityStep, RulePlan,
+  MetricOptions, PsnrOptions, QualityStep, RulePlan,
   Stage } from './api.js';
 export { AdvcompressError } from './errors.js';
 export type { ErrorCode } from './errors.js';

@@ -5,13 +5,13 @@
  * SPDX-License-Identifier: MIT
  */
 
-/** Module names: the decoder and one encoder per output format. */
-export type ModuleName = 'decode' | 'heic' | 'avif' | 'webp';
+/** Module names: the decoder, one encoder per output format, and `metric` (SSIMULACRA2, loaded by `ssimulacra2()`). */
+export type ModuleName = 'decode' | 'heic' | 'avif' | 'webp' | 'metric';
 /** Build variants: `baseline` (wasm MVP) or `simd` (wasm SIMD128). */
 export type Variant = 'baseline' | 'simd';
 
 /** Every module name (the HEIC one only loads from `advcompress/heic`). */
-export const MODULE_NAMES: readonly ModuleName[] = ['decode', 'heic', 'avif', 'webp'];
+export const MODULE_NAMES: readonly ModuleName[] = ['decode', 'heic', 'avif', 'webp', 'metric'];
 /** Every variant. */
 export const VARIANTS: readonly Variant[] = ['baseline', 'simd'];
 

@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: MIT
  */
 import * as Comlink from 'comlink';
-import type { makeApi, ConvertResult, DecodedFrames, DecodedImage, DecodeOptions, Input, Pixels, PsnrOptions, Stage } from './api.js';
+import type { makeApi, ConvertResult, DecodedFrames, DecodedImage, DecodeOptions, Input, Pixels, MetricOptions, Stage } from './api.js';
 import { encodeTile, parseRule, probe } from './api.js';
 import { fromAnswer } from './pool.js';
 import type { TileHelpers, TileJob } from './tiles.js';
@@ -104,7 +104,8 @@ export function serve(api: ReturnType<typeof makeApi>): void {
       return answer(() => api.decodeFrames(input, options), (d) => d.frames.map((f) => f.data.buffer as ArrayBuffer));
     },
     parseRule(rule: string) { return answer(() => parseRule(rule)); },
-    psnr(a: Input, b: Input, options?: PsnrOptions) { return answer(() => api.psnr(a, b, options)); },
+    psnr(a: Input, b: Input, options?: MetricOptions) { return answer(() => api.psnr(a, b, options)); },
+    ssimulacra2(a: Input, b: Input, options?: MetricOptions) { return answer(() => api.ssimulacra2(a, b, options)); },
     setVariant(v: Variant | undefined) { setVariant(v); },
     relocate(files: Record<string, string>, modules?: Record<string, WebAssembly.Module>) { relocate(files, modules); },
   };
@@ -121,7 +122,8 @@ export type WorkerApi = {
   decode(input: Input, options?: DecodeOptions): Promise<Answer<DecodedImage>>;
   decodeFrames(input: Input, options?: DecodeOptions): Promise<Answer<DecodedFrames>>;
   parseRule(rule: string): Promise<Answer<Awaited<ReturnType<typeof parseRule>>>>;
-  psnr(a: Input, b: Input, options?: PsnrOptions): Promise<Answer<number>>;
+  psnr(a: Input, b: Input, options?: MetricOptions): Promise<Answer<number>>;
+  ssimulacra2(a: Input, b: Input, options?: MetricOptions): Promise<Answer<number>>;
   setVariant(v: Variant | undefined): Promise<void>;
   relocate(files: Record<string, string>, modules?: Record<string, WebAssembly.Module>): Promise<void>;
 };

@@ -1,7 +1,8 @@
 // The test app both consumer builds (Vite, webpack) bundle: a minimal page that uses advcompress as an app would,
 // plus hooks (window.t) for the Playwright tests to drive it and read what happened. Imports only the package's
 // public entry point, resolved by the bundler through the installed tarball.
-import { convert, convertMany, probe, setVariant, terminate, createPool, defaultConcurrency, init, AdvcompressError } from 'advcompress/heic';
+import { convert, convertMany, probe, psnr, ssimulacra2, setVariant, terminate, createPool, defaultConcurrency, init,
+  AdvcompressError } from 'advcompress/heic';
 
 // (Vite's and webpack's pages have a #log; Rsbuild's generated page has only its #root)
 const log = document.querySelector('#log') ?? document.body.appendChild(document.createElement('pre'));
@@ -105,6 +106,12 @@ window.t = {
   /** The output file itself, base64 (for the test to decode it outside the browser). */
   async convertBase64(url, options) {
     return b64((await convert(await photo(url), options)).data);
+  },
+  /** SSIMULACRA2 and PSNR of an output (base64, as convertBase64 gave it) against the photo, in workers. */
+  async score(url, b64data) {
+    const file = await photo(url);
+    const data = Uint8Array.from(atob(b64data), (c) => c.charCodeAt(0));
+    try { return { ssimulacra2: await ssimulacra2(file, data), psnr: await psnr(file, data) }; } catch (e) { return { error: errorOf(e) }; }
   },
   /** Converts while counting the main thread's long tasks (> 50 ms, PerformanceObserver) during the job. */
   async convertMeasured(url, options) {
