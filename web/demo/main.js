@@ -1,7 +1,7 @@
 // advcompress demo page: drop photos, convert them on the device (worker pool of the package), compare before and
 // after, download one or all (zip), or upload to Tencent COS with a Pic-Operations header. Plain DOM, no framework.
 // SPDX-License-Identifier: GPL-2.0-or-later (uses advcompress/heic, i.e. x265)
-import { convert, decode, psnr, parseRule, AdvcompressError, buildPicOperations, parseUploadResult } from 'advcompress/heic';
+import { convert, decode, psnr, ssimulacra2, parseRule, AdvcompressError, buildPicOperations, parseUploadResult } from 'advcompress/heic';
 import { zipSync } from 'fflate';
 import { upload } from './upload.js';
 
@@ -18,6 +18,8 @@ const COMPAT = {
   webp: 'Android ✓ · iOS ✓ · Windows 11 ✓ · every current browser ✓',
 };
 const FORMATS = ['heic', 'avif', 'webp'];
+/** Outputs up to this many pixels get an SSIMULACRA2 score (the metric needs ~160 bytes of memory per pixel). */
+const SCORE_MAX_PIXELS = 4_000_000;
 
 // ----- settings, persisted in the URL so a conversion can be shared -----------------------------------------------
 
@@ -152,7 +154,9 @@ function makeCard(file) {
     </div>
     <table hidden><caption>Compression ratio comparison</caption>
       <thead><tr><th scope="col">Format</th><th scope="col">Image size</th><th scope="col">Compression ratio</th>
-        <th scope="col">Encode time</th><th scope="col">PSNR</th><th scope="col">Opens on</th><th scope="col"></th></tr></thead>
+        <th scope="col">Encode time</th><th scope="col">PSNR</th>
+        <th scope="col" title="libjxl's perceptual score: 90 visually lossless, 80 high, 70 medium, 50 low">SSIMULACRA2</th>
+        <th scope="col">Opens on</th><th scope="col"></th></tr></thead>
       <tbody></tbody></table>`;
   $('h3', card).textContent = file.name;
   $('.meta', card).textContent = `${kb(file.size)} · ${file.type || 'unknown type'}`;
@@ -173,7 +177,7 @@ async function previewUrl(r) {
   return URL.createObjectURL(await canvas.convertToBlob({ type: 'image/png' }));
 }
 
-function addRow(job, r, db, why) {
+function addRow(job, r, db, why, score) {
   const table = $('table', job.card);
   table.hidden = false;
   const saved = (1 - r.outputBytes / job.file.size) * 100;
@@ -191,9 +195,12 @@ function addRow(job, r, db, why) {
       title: r.grid ? `a grid of ${r.grid.tileSize} px tiles coded by ${r.grid.helpers + 1} workers at once` : '' }),
     el('td', { textContent: db === undefined ? 'n/a' : db === Infinity ? '∞ (identical)' : `${db.toFixed(1)} dB`,
       title: db === undefined ? `not measured: ${why}` : 'against the original, RGB' }),
+    el('td', { textContent: typeof score === 'number' ? score.toFixed(1) : 'n/a',
+      title: typeof score === 'number' ? 'against the original: 100 identical, 90 visually lossless, 80 high, 70 medium'
+        : `not measured: ${score}` }),
     el('td', { textContent: COMPAT[r.format] ?? '' }),
     el('td', {}, a));
-  const heads = ['', 'Image size', 'Compression ratio', 'Encode time', 'PSNR', 'Opens on', ''];
+  const heads = ['', 'Image size', 'Compression ratio', 'Encode time', 'PSNR', 'SSIMULACRA2', 'Opens on', ''];
   [...row.children].forEach((c, i) => { if (heads[i]) c.dataset.label = heads[i]; });
   row.dataset.format = r.format;
   $('tbody', table).append(row);
@@ -226,12 +233,21 @@ async function run(file) {
         job.primary = r;
         for (const w of r.warnings) card.append(el('p', { className: 'hint', textContent: `Note: ${w}` }));
       }
-      let db, why;
+      let db, why, score;
       try { db = await psnr(file, r.data, {}, { signal: ctl.signal }); } catch (e) {
         if (e.name === 'AbortError') throw e;
         why = e.message;
       }
-      addRow(job, r, db, why);
+      // (the metric holds ~160 bytes per pixel while it runs: a 12 MP photo would take 1.9 GB of a worker's memory)
+      if (r.width * r.height > SCORE_MAX_PIXELS) score = `above ${SCORE_MAX_PIXELS / 1e6} MP the score would need too much memory`;
+      else {
+        status.textContent = `${r.format.toUpperCase()}: scoring (SSIMULACRA2)…`;
+        try { score = await ssimulacra2(file, r.data, {}, { signal: ctl.signal }); } catch (e) {
+          if (e.name === 'AbortError') throw e;
+          score = e.message;
+        }
+      }
+      addRow(job, r, db, why, score);
       if (i === 0) {
         const cmp = $('.compare', card);
         $('.before', card).src = URL.createObjectURL(file);
