@@ -147,7 +147,7 @@ for (const app of APPS) {
     for (const r of rs) expect(independentSize(Buffer.from(r.b64, 'base64'), r.format)).toBe(`${r.width} ${r.height}`);
   });
 
-  test(`${app}: ssimulacra2() scores a conversion in a worker, as in Node, loading the metric module only then`, async ({ page }) => {
+  test(`${app}: ssimulacra2() scores a conversion in a worker, as in Node, loading the metric module only then; target`, async ({ page }) => {
     const seen = await open(page, app, 4173);
     const b64 = await page.evaluate(() => window.t.convertBase64('/photos/Storm.jpg', { format: 'webp', quality: 50 }));
     expect((await files(seen)).wasm.some((f) => f.includes('metric'))).toBe(false);
@@ -162,6 +162,12 @@ for (const app of APPS) {
     expect(s.ssimulacra2).toBeGreaterThan(60);
     expect(s.ssimulacra2).toBeLessThan(95);
     expect(s.psnr).toBeGreaterThan(30);
+    // A perceptual target in a worker: the score the search reached comes back with the result.
+    const t = await page.evaluate(() => window.t.convert('/photos/Storm.jpg', { format: 'avif', maxWidth: 960, target: { ssimulacra2: 80 } }));
+    expect(t.error, JSON.stringify(t.error)).toBeUndefined();
+    expect(t.score).toBeGreaterThanOrEqual(80);
+    expect(t.score).toBeLessThan(82);
+    expect(t.encodes).toBeLessThanOrEqual(4);
     expect(seen.errors).toEqual([]);
   });
 

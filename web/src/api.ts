@@ -6,6 +6,7 @@ import { AdvcompressError, fromWasm, throwIfAborted, type WasmError } from './er
 import { checkInput, checkOutputs, viewOf } from './input.js';
 import { dropModule, loadModule, pickVariant, registerModules, type ModuleName, type ModuleTable, type Variant } from './loader.js';
 import { encodeTiles, isOpaque, gridOf, type TileHelpers, type TileJob } from './tiles.js';
+import { PROXY_OFFSET, searchTarget, shiftedGuess, TARGET_MODEL, type ScorePoint } from './target.js';
 import { DEFAULT_TILE_SIZE, MIME_TYPES, resolveOptions, type EncodeOptions, type Format, type Limits, type ResizeStep,
   type ResolvedOptions } from './options.js';
 
@@ -205,9 +206,12 @@ export interface ConvertResult {
     /** Milliseconds spent encoding (all encodes of a `maxBytes` search). */
     encodeMs: number;
   };
-  /** Full-size encodes the result took: 1, more when `maxBytes` searched for a quality that fits (the cheaper
-   * encodes of its half-size proxy, for stills of 1 MP or more, not counted); 0 when `passthrough`. */
+  /** Full-size encodes the result took: 1, more when `maxBytes` or `target` searched for a quality (the cheaper
+   * encodes of their half-size proxy, for stills of 1 MP or more, not counted); 0 when `passthrough`. */
   encodes: number;
+  /** With `target`: the output's SSIMULACRA2 against the (oriented, resized) source, decoded by this package (the
+   * score the search measured; 100 = identical). */
+  score?: number;
   /** Present when the output is a grid image (`tileSize`): pixels per tile side, columns × rows of tiles, and how
    * many helpers (other workers or threads) coded tiles besides the calling one, in the last encode. */
   grid?: {
@@ -416,9 +420,27 @@ async function encodeImages(src: WasmFrames, o: ResolvedOptions, variant: Varian
         opts, o.limits)
       : m.encode(images.frames[primary].data, images.frames[primary], opts, o.limits)));
   };
-  let r = await encodeAt(src, undefined);
-  if (o.maxBytes !== undefined && r.data.byteLength > o.maxBytes)
-    r = await fitMaxBytes(src, r, o.maxBytes, o.allowResize, o.metadata === 'keep', encodeAt, variant, o.limits);
+  let r: WasmEncoded, score: number | undefined;
+  if (o.target) {
+    if (all)
+      throw new AdvcompressError('INVALID_OPTION', `target applies to single-image outputs: this input has ${n} images `
+        + '(saveAll: false writes the primary one)');
+    const single = { ...src, frames: [src.frames[primary]], primaryIndex: 0 };
+    const found = await reachTarget(single, o.target.ssimulacra2, o.format, encodeAt, variant, o.limits);
+    ({ r, score } = found);
+    if (!found.reached)
+      warnings.push(`target: SSIMULACRA2 ${o.target.ssimulacra2} is beyond what ${o.format.toUpperCase()} reaches `
+        + `on this image; the best found, ${score.toFixed(1)} at quality ${r.quality}, was written`);
+    if (o.maxBytes !== undefined && r.data.byteLength > o.maxBytes) {
+      r = await fitMaxBytes(single, r, o.maxBytes, o.allowResize, o.metadata === 'keep', encodeAt, variant, o.limits);
+      score = await scoreOf(single.frames[0], r, o.format, variant, o.limits);
+      warnings.push(`target: maxBytes ${o.maxBytes} lowered the quality to ${r.quality} (SSIMULACRA2 ${score.toFixed(1)})`);
+    }
+  } else {
+    r = await encodeAt(src, undefined);
+    if (o.maxBytes !== undefined && r.data.byteLength > o.maxBytes)
+      r = await fitMaxBytes(src, r, o.maxBytes, o.allowResize, o.metadata === 'keep', encodeAt, variant, o.limits);
+  }
   const encodeMs = now() - t0;
   ctl.onProgress?.({ stage: 'done', fraction: 1 });
   const mimeType = MIME_TYPES[o.format];
@@ -426,7 +448,58 @@ async function encodeImages(src: WasmFrames, o: ResolvedOptions, variant: Varian
   return { data, blob: () => new Blob([data as BlobPart], { type: mimeType }), fileName: `image.${o.format}`,
     mimeType, format: o.format, passthrough: false, warnings, width: r.width, height: r.height, bitDepth: r.bitDepth,
     quality: r.quality, frameCount: r.frameCount, inputBytes, encodes, ...(r.grid ? { grid: r.grid } : {}),
+    ...(score !== undefined ? { score } : {}),
     outputBytes: data.byteLength, ratio: data.byteLength / inputBytes, timings: { decodeMs, encodeMs }, variant };
+}
+
+/** SSIMULACRA2 of `enc` (decoded by its format's module) against `orig`, the pixels it was encoded from. */
+async function scoreOf(orig: WasmPixels, enc: WasmEncoded, format: Format, variant: Variant,
+  limits: Required<Limits>): Promise<number> {
+  const dec = unwrap(await call<EncodeModule, WasmPixels | WasmError>(format, variant, (m) => m.decode(enc.data, limits)));
+  const s = await call<MetricModule, number | WasmError>('metric', variant,
+    (m) => m.ssimulacra2(orig.data, orig, dec.data, dec));
+  if (typeof s !== 'number') throw fromWasm(s.error);
+  return s;
+}
+
+/**
+ * `target: { ssimulacra2 }` for one image (web/src/target.ts searchTarget), as oavif does it: images under 0.25 MP
+ * are searched at full size from the per-format model (TARGET_MODEL) shifted through each score measured (then the
+ * secant of their own points). Larger ones are searched on a half-size proxy first (a quarter of the pixels; encodes not counted): each full-size step is the
+ * proxy's answer for the target corrected by the offset between full size and proxy measured at the last full-size
+ * step, so the full size mostly verifies (1-3 encodes; an answer within 1 point of the target ends the search).
+ * Returns the lowest-quality output found that reaches the target (else the best one) and its score.
+ */
+async function reachTarget(src: WasmFrames, target: number, format: Format,
+  encodeAt: (images: WasmFrames, quality: number | undefined, proxy?: boolean) => Promise<WasmEncoded>,
+  variant: Variant, limits: Required<Limits>): Promise<{ r: WasmEncoded; score: number; reached: boolean }> {
+  const px = src.frames[0];
+  const model = TARGET_MODEL[format].map(([quality, score]) => ({ quality, score }));
+  // (guesses aim 0.4 above the target, so that a step lands between the target and 1 point above it more often
+  // than just below it, which would cost another full-size encode)
+  const aim = target + 0.4;
+  let guess: (points: ScorePoint[]) => number | Promise<number> = shiftedGuess(model, aim);
+  if (px.width * px.height >= 250_000) {
+    const proxy = { ...src, frames: [await scaled(px, 50, variant, limits)] };
+    const scores = new Map<number, Promise<number>>();  // (each proxy quality encoded and scored once)
+    const measureProxy = (q: number) => {
+      if (!scores.has(q)) scores.set(q, encodeAt(proxy, q, true).then((r) => scoreOf(proxy.frames[0], r, format, variant, limits)));
+      return scores.get(q)!;
+    };
+    const onProxy = async (t: number) => (await searchTarget(measureProxy, t, shiftedGuess(model, t), 8)).answer.quality;
+    guess = async (points) => {
+      if (points.length === 0) return onProxy(aim - PROXY_OFFSET[format]);
+      const last = points[points.length - 1];
+      return onProxy(aim - (last.score - await measureProxy(last.quality)));
+    };
+  }
+  const outputs = new Map<number, WasmEncoded>();
+  const full = await searchTarget(async (q) => {
+    const r = await encodeAt(src, q);
+    outputs.set(q, r);
+    return scoreOf(px, r, format, variant, limits);
+  }, target, guess, 4, 1);
+  return { r: outputs.get(full.answer.quality)!, score: full.answer.score, reached: full.reached };
 }
 
 /** The tile size `px` is coded with: `tileSize` (else the format's default) when the image is larger than one tile,

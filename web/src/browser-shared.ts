@@ -13,7 +13,7 @@ export { defaultConcurrency, defaultMaxMemoryBytes } from './pool.js';
 export { AdvcompressError } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { DEFAULT_LIMITS, DEFAULT_TILE_SIZE, MIME_TYPES, resolveOptions } from './options.js';
-export type { Chroma, EncodeOptions, Format, Limits, ResizeStep, ResolvedOptions } from './options.js';
+export type { Chroma, EncodeOptions, Format, Limits, ResizeStep, ResolvedOptions, Target } from './options.js';
 export type { Variant } from './loader.js';
 export { buildPicOperations, validatePicOperations, parsePicOperations, resolveFileId, parseUploadResult,
   uploadResultToXml, CosServiceError, PIC_OPERATIONS_MAX_RULES, COS_OBJECT_KEY_MAX_BYTES } from './pic-operations.js';

@@ -14,7 +14,7 @@ import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 export interface WorkerResult {
   ok: boolean; code?: string; message?: string; data?: Uint8Array; width?: number; height?: number;
   bitDepth?: number; format?: string; inputBytes?: number; outputBytes?: number; warnings?: string[]; frameCount?: number;
-  passthrough?: boolean; quality?: number; encodes?: number;
+  passthrough?: boolean; quality?: number; encodes?: number; score?: number;
   grid?: { tileSize: number; columns: number; rows: number; helpers: number };
   timings?: { decodeMs: number; encodeMs: number }; variant?: string;
 }
@@ -114,6 +114,8 @@ export interface BatchRecord {
   input: string; output?: string; status: 'converted' | 'skipped' | 'failed';
   code?: string; message?: string; inputBytes: number; outputBytes?: number; ms?: number;
   format?: string; width?: number; height?: number; frameCount?: number;
+  /** With `--target-ssimulacra2`: the quality chosen and the output's SSIMULACRA2. */
+  quality?: number; score?: number;
   /** Where a rule or an option could not be honoured as the cloud would (ConvertResult.warnings); absent when none. */
   warnings?: string[];
 }
@@ -205,6 +207,7 @@ export async function runBatch(files: BatchFile[], o: BatchOptions, others = 0):
       converted++; convertedIn += inputBytes; convertedOut += r.outputBytes!;
       report(i, { input, output: out, status: 'converted', inputBytes, outputBytes: r.outputBytes!, ms: Date.now() - t,
         format: r.format, width: r.width, height: r.height, frameCount: r.frameCount,
+        ...(r.score !== undefined ? { quality: r.quality, score: r.score } : {}),
         ...(r.warnings?.length ? { warnings: r.warnings } : {}) });
       if (!o.json) for (const w of r.warnings ?? []) process.stderr.write(`${tty ? '\r\x1b[K' : ''}advcompress: ${input}: warning: ${w}\n`);
     }

@@ -17,7 +17,7 @@ parentPort!.on('message', async ({ path, options }: { path: string; options: obj
     parentPort!.postMessage({ ok: true, data: r.data, width: r.width, height: r.height, bitDepth: r.bitDepth,
       mimeType: r.mimeType, format: r.format, inputBytes: r.inputBytes, outputBytes: r.outputBytes,
       timings: r.timings, variant: r.variant, warnings: r.warnings, passthrough: r.passthrough, frameCount: r.frameCount,
-      quality: r.quality, encodes: r.encodes, grid: r.grid },
+      quality: r.quality, encodes: r.encodes, grid: r.grid, score: r.score },
       r.passthrough ? [] : [r.data.buffer as ArrayBuffer]);
   } catch (e) {
     // (an AdvcompressError's code, or Node's for a file that could not be read: ENOENT, EACCES, …)

@@ -5,7 +5,8 @@
  *
  *   advcompress [INPUT...] [-f heic|avif|webp] [-q 0-100] [--lossless] [-e 0-9] [--chroma 420|422|444]
  *               [--bit-depth 8|10|12] [--strip] [--max-width N] [--max-height N] [--rule RULE] [-o OUT]
- *               [--no-save-all] [--primary-index N] [--max-bytes N [--allow-resize]] [--tile-size N]
+ *               [--no-save-all] [--primary-index N] [--max-bytes N [--allow-resize]] [--target-ssimulacra2 S]
+ *               [--tile-size N]
  *               [--variant baseline|simd] [-j N] [--skip-existing] [--json]
  *   advcompress DIR... -o OUTDIR [options]     (batch: every image under DIR, relative paths kept)
  *
@@ -52,6 +53,9 @@ Options:
       --max-bytes N     the output is at most N bytes: the quality is lowered (from -q, default the format's)
                         to the highest that fits; exit 1 with MAX_BYTES_UNREACHABLE when even quality 0 is larger
       --allow-resize    with --max-bytes: scale the image down instead of failing when quality 0 does not fit
+      --target-ssimulacra2 S
+                        instead of -q: the lowest quality whose output scores at least S (SSIMULACRA2, libjxl's:
+                        90 visually lossless, 80 high, 70 medium), searched per image; the table shows the score
       --tile-size N     grid tiles of N x N pixels (a multiple of 64, 64-4096), coded at once on worker threads
                         and written as one HEIF grid image; 0 = one image (default: heic 1024, avif 0)
   -r, --rule RULE       a cloud rule, as on Tencent CI or Alibaba OSS: 'imageMogr2/thumbnail/1280x/format/heif',
@@ -109,6 +113,7 @@ async function main(): Promise<number> {
         'max-width': { type: 'string' }, 'max-height': { type: 'string' }, rule: { type: 'string', short: 'r' },
         'no-save-all': { type: 'boolean' }, 'primary-index': { type: 'string' },
         'max-bytes': { type: 'string' }, 'allow-resize': { type: 'boolean' }, 'tile-size': { type: 'string' },
+        'target-ssimulacra2': { type: 'string' },
         jobs: { type: 'string', short: 'j' }, 'skip-existing': { type: 'boolean' }, json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' },
       },
@@ -124,6 +129,11 @@ async function main(): Promise<number> {
     if (!/^-?\d+$/.test(s)) usage(`--${name} expects an integer, got '${s}'`);
     return Number(s);
   };
+  const score = (name: string, s?: string) => {
+    if (s === undefined) return undefined;
+    if (!/^\d+(\.\d+)?$/.test(s)) usage(`--${name} expects a score such as 80, got '${s}'`);
+    return { ssimulacra2: Number(s) };
+  };
   if (v.variant !== undefined && v.variant !== 'baseline' && v.variant !== 'simd') usage(`--variant expects baseline or simd, got '${v.variant}'`);
   const options: Record<string, unknown> = {
     quality: num('quality', v.quality), lossless: v.lossless, effort: num('effort', v.effort), chroma: v.chroma,
@@ -133,6 +143,7 @@ async function main(): Promise<number> {
     saveAll: v['no-save-all'] ? false : undefined, primaryIndex: num('primary-index', v['primary-index']),
     maxBytes: num('max-bytes', v['max-bytes']), allowResize: v['allow-resize'] ? true : undefined,
     tileSize: num('tile-size', v['tile-size']),
+    target: score('target-ssimulacra2', v['target-ssimulacra2']),
   };
   for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k];
 
@@ -210,7 +221,8 @@ async function main(): Promise<number> {
       const saved = (1 - r.outputBytes! / inBytes) * 100;
       rows.push([r.format!.toUpperCase(), kb(r.outputBytes!), `${saved.toFixed(1)}%`, `${(r.timings!.encodeMs / 1000).toFixed(2)} s`,
         `${r.width}x${r.height}${r.frameCount! > 1 ? ` x ${r.frameCount} frames` : ''}, ${r.bitDepth}-bit, `
-        + `${r.encodes! > 1 ? `quality ${r.quality} (${r.encodes} encodes to fit --max-bytes), ` : ''}`
+        + `${r.score !== undefined ? `quality ${r.quality}, SSIMULACRA2 ${r.score.toFixed(1)} (${r.encodes} encodes), `
+          : r.encodes! > 1 ? `quality ${r.quality} (${r.encodes} encodes to fit --max-bytes), ` : ''}`
         + `${r.grid ? `${r.grid.columns}x${r.grid.rows} tiles of ${r.grid.tileSize} on ${r.grid.helpers + 1} threads, ` : ''}`
         + `${r.variant} -> ${relative(process.cwd(), out) || out}`]);
     }

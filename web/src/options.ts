@@ -70,6 +70,13 @@ export interface ResizeStep {
   padColor?: number;
 }
 
+/** A perceptual target (`EncodeOptions.target`). */
+export interface Target {
+  /** The SSIMULACRA2 score to reach, above 0 and at most 100 (libjxl's scale: 100 identical, 90 visually lossless
+   * at 1:1, 80 high quality, 70 medium, 50 low). */
+  ssimulacra2: number;
+}
+
 /** Options of `convert()` and `encode()`. */
 export interface EncodeOptions {
   /** Output format (as imageMogr2 `/format/heif|avif|webp`); `heif` is accepted for `heic`. Default `'heic'` from
@@ -135,6 +142,16 @@ export interface EncodeOptions {
    * 1 MP or more are first searched on a half-size proxy; `ConvertResult.encodes` counts the full-size encodes). What browser-image-compression's `maxSizeMB` promises. When
    * even quality 0 does not fit: `MAX_BYTES_UNREACHABLE`, unless `allowResize`. Lossy output only. */
   maxBytes?: number;
+  /** A perceptual target instead of a fixed quality: the lowest quality whose output scores at least
+   * `ssimulacra2` (libjxl's SSIMULACRA2 of the decoded output against the oriented, resized source; 90 visually
+   * lossless at 1:1, 80 high, 70 medium, 50 low) is searched per image: a first guess from a per-format model of
+   * real photos, a search on a half-size proxy for images of 0.25 MP or more, then full-size encodes until one reaches
+   * the target within 1 point (or one quality step above one that misses it). `ConvertResult.score` is the output's
+   * score, `encodes` the full-size encodes (about 2). `quality` is ignored; with `maxBytes` too, the size budget
+   * wins (the quality is lowered further if needed). A target a format cannot reach (HEIC's 4:2:0 stops near 94)
+   * gives its best output and a warning. Single-image outputs, lossy only. Costs ~160 bytes of memory per pixel
+   * while a score is computed. */
+  target?: Target;
   /** With `maxBytes`: when even quality 0 does not fit, scale the image down (aspect ratio kept) until the output
    * at `quality` fits, instead of failing; the result's `width`/`height` tell the size. Default false. */
   allowResize?: boolean;
@@ -156,7 +173,7 @@ export const DEFAULT_TILE_SIZE: Readonly<Record<Format, number>> = Object.freeze
  * units there), with the defaults filled in where the wasm modules need a value. */
 export interface ResolvedOptions extends Pick<EncodeOptions, 'quality' | 'chroma' | 'bitDepth' | 'effort' |
   'colorPrimaries' | 'transferCharacteristics' | 'matrixCoefficients' | 'fullRange' | 'advanced' | 'primaryIndex' |
-  'rule' | 'maxBytes' | 'tileSize'>, Required<Pick<EncodeOptions, 'lossless' | 'metadata' | 'autoOrient' | 'saveAll' |
+  'rule' | 'maxBytes' | 'tileSize' | 'target'>, Required<Pick<EncodeOptions, 'lossless' | 'metadata' | 'autoOrient' | 'saveAll' |
   'allowResize'>> {
   /** Output format (`'heif'` resolved to `'heic'`). */
   format: Format;
@@ -181,7 +198,7 @@ function intIn(name: string, v: unknown, lo: number, hi: number): number | undef
 
 const KNOWN = new Set(['format', 'quality', 'lossless', 'chroma', 'bitDepth', 'effort', 'speed', 'metadata',
   'autoOrient', 'colorPrimaries', 'transferCharacteristics', 'matrixCoefficients', 'fullRange', 'advanced', 'limits',
-  'maxWidth', 'maxHeight', 'resize', 'saveAll', 'primaryIndex', 'rule', 'maxBytes', 'allowResize', 'tileSize']);
+  'maxWidth', 'maxHeight', 'resize', 'saveAll', 'primaryIndex', 'rule', 'maxBytes', 'allowResize', 'tileSize', 'target']);
 
 /**
  * Validates `options` and fills defaults. `defaultFormat` is the entry point's default.
@@ -248,6 +265,15 @@ export function resolveOptions(options: EncodeOptions | undefined, defaultFormat
   if (allowResize && maxBytes === undefined) throw new AdvcompressError('INVALID_OPTION', 'allowResize goes with maxBytes');
   if (maxBytes !== undefined && lossless)
     throw new AdvcompressError('INVALID_OPTION', 'maxBytes needs lossy output: lossless has no quality to lower');
+  let target: EncodeOptions['target'];
+  if (o.target !== undefined) {
+    const s = (o.target as { ssimulacra2?: unknown } | null)?.ssimulacra2;
+    if (typeof o.target !== 'object' || o.target === null || typeof s !== 'number' || !(s > 0 && s <= 100)
+        || Object.keys(o.target).some((k) => k !== 'ssimulacra2'))
+      throw invalid('target', '{ ssimulacra2: a score above 0, at most 100 }', o.target);
+    if (lossless) throw new AdvcompressError('INVALID_OPTION', 'target needs lossy output: lossless has no quality to choose');
+    target = { ssimulacra2: s };
+  }
   const tileSize = o.tileSize;
   if (tileSize !== undefined && (typeof tileSize !== 'number' || !Number.isInteger(tileSize)
       || (tileSize !== 0 && (tileSize < 64 || tileSize > 4096 || tileSize % 64))))
@@ -255,7 +281,7 @@ export function resolveOptions(options: EncodeOptions | undefined, defaultFormat
   if (format === 'webp' && tileSize) throw invalid('tileSize', '0 for webp (WebP has no grid images)', tileSize);
   return { format, quality, lossless, chroma: o.chroma, bitDepth: o.bitDepth, effort, metadata, autoOrient,
     colorPrimaries, transferCharacteristics, matrixCoefficients, fullRange: o.fullRange, advanced: o.advanced, limits,
-    resize, saveAll, primaryIndex, rule: o.rule, maxBytes, allowResize, tileSize };
+    resize, saveAll, primaryIndex, rule: o.rule, maxBytes, allowResize, tileSize, target };
 }
 
 /** MIME type of each output format. */

@@ -24,6 +24,7 @@ async function photo(url) {
 function summary(r) {
   return { format: r.format, width: r.width, height: r.height, bytes: r.outputBytes, mimeType: r.mimeType,
     blobType: r.blob().type, fileName: r.fileName, variant: r.variant, bitDepth: r.bitDepth, grid: r.grid,
+    quality: r.quality, score: r.score, encodes: r.encodes, warnings: r.warnings,
     head: Array.from(r.data.subarray(0, 16)) };
 }
 
