@@ -407,18 +407,20 @@ async function encodeImages(src: WasmFrames, o: ResolvedOptions, variant: Varian
     transferCharacteristics: o.transferCharacteristics, matrixCoefficients: o.matrixCoefficients, fullRange: o.fullRange };
   let encodes = 0;
   // One encode of `images` at `quality` (undefined: the option's, else the format's default); `proxy`: of the
-  // half-size proxy maxBytes searches on, not counted in `encodes`.
+  // half-size proxy maxBytes and target search on, not counted in `encodes`. `images` holds every frame, or just the
+  // one written (a search's proxy, target's single image).
   const encodeAt = async (images: WasmFrames, quality: number | undefined, proxy = false): Promise<WasmEncoded> => {
     throwIfAborted(ctl.signal);
     if (!proxy) encodes++;
     if (encodes > 1) ctl.onProgress?.({ stage: 'encoding', fraction: 0.35 + 0.6 * (1 - 1 / encodes) });
     const opts = { ...wasmOptions, quality: quality ?? o.quality };
-    const tileSize = all ? 0 : tileSizeFor(o, images.frames[primary]);
-    if (tileSize) return encodeGrid(images.frames[primary], tileSize, opts, o, variant, ctl, encodes === 1 && !proxy);
+    const one = images.frames.length === 1 ? images.frames[0] : images.frames[primary];
+    const tileSize = all ? 0 : tileSizeFor(o, one);
+    if (tileSize) return encodeGrid(one, tileSize, opts, o, variant, ctl, encodes === 1 && !proxy);
     return unwrap(await call<EncodeModule, WasmEncoded | WasmError>(o.format, variant, (m) => all
       ? m.encodeFrames(images.frames, { durations: images.durations, loopCount: images.loopCount, primaryIndex: primary },
         opts, o.limits)
-      : m.encode(images.frames[primary].data, images.frames[primary], opts, o.limits)));
+      : m.encode(one.data, one, opts, o.limits)));
   };
   let r: WasmEncoded, score: number | undefined;
   if (o.target) {
