@@ -207,7 +207,7 @@ export interface ConvertResult {
     encodeMs: number;
   };
   /** Full-size encodes the result took: 1, more when `maxBytes` or `target` searched for a quality (the cheaper
-   * encodes of their half-size proxy, for stills of 1 MP or more, not counted); 0 when `passthrough`. */
+   * encodes of their half-size proxy, on larger stills, not counted); 0 when `passthrough`. */
   encodes: number;
   /** With `target`: the output's SSIMULACRA2 against the (oriented, resized) source, decoded by this package (the
    * score the search measured; 100 = identical). */
@@ -454,22 +454,27 @@ async function encodeImages(src: WasmFrames, o: ResolvedOptions, variant: Varian
     outputBytes: data.byteLength, ratio: data.byteLength / inputBytes, timings: { decodeMs, encodeMs }, variant };
 }
 
+/** SSIMULACRA2 of `distorted` against `original`, decoded pixels, in the metric module. */
+async function metricScore(original: WasmPixels, distorted: WasmPixels, variant: Variant): Promise<number> {
+  const s = await call<MetricModule, number | WasmError>('metric', variant,
+    (m) => m.ssimulacra2(original.data, original, distorted.data, distorted));
+  if (typeof s !== 'number') throw fromWasm(s.error);
+  return s;
+}
+
 /** SSIMULACRA2 of `enc` (decoded by its format's module) against `orig`, the pixels it was encoded from. */
 async function scoreOf(orig: WasmPixels, enc: WasmEncoded, format: Format, variant: Variant,
   limits: Required<Limits>): Promise<number> {
   const dec = unwrap(await call<EncodeModule, WasmPixels | WasmError>(format, variant, (m) => m.decode(enc.data, limits)));
-  const s = await call<MetricModule, number | WasmError>('metric', variant,
-    (m) => m.ssimulacra2(orig.data, orig, dec.data, dec));
-  if (typeof s !== 'number') throw fromWasm(s.error);
-  return s;
+  return metricScore(orig, dec, variant);
 }
 
 /**
  * `target: { ssimulacra2 }` for one image (web/src/target.ts searchTarget), as oavif does it: images under 0.25 MP
  * are searched at full size from the per-format model (TARGET_MODEL) shifted through each score measured (then the
- * secant of their own points). Larger ones are searched on a half-size proxy first (a quarter of the pixels; encodes not counted): each full-size step is the
- * proxy's answer for the target corrected by the offset between full size and proxy measured at the last full-size
- * step, so the full size mostly verifies (1-3 encodes; an answer within 1 point of the target ends the search).
+ * secant of their own points). Larger ones are searched on a half-size proxy first (a quarter of the pixels; its
+ * encodes not counted): each full-size step is the proxy's answer for the target corrected by the offset between
+ * full size and proxy measured at the last full-size step, so the full size mostly verifies (1-3 encodes; an answer within 1 point of the target ends the search).
  * Returns the lowest-quality output found that reaches the target (else the best one) and its score.
  */
 async function reachTarget(src: WasmFrames, target: number, format: Format,
@@ -885,9 +890,7 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable, extras
     const dec: DecodeOpts = { autoOrient: o.autoOrient, limits: o.limits, resize: [] };
     const x = (await decodeBytes(await bytesOf(a), dec, variant, false)).frames[0];
     const y = (await decodeBytes(await bytesOf(b), dec, variant, false)).frames[0];
-    const r = await call<MetricModule, number | WasmError>('metric', variant, (m) => m.ssimulacra2(x.data, x, y.data, y));
-    if (typeof r !== 'number') throw fromWasm(r.error);
-    return r;
+    return metricScore(x, y, variant);
   }
 
   /**
