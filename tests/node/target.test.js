@@ -108,3 +108,40 @@ test('typed errors for a malformed target, lossless, or an animation written who
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--target-ssimulacra2 expects a score/);
 });
+
+test("format 'auto': the smallest of the accepted formats at the target, from one decode; its mistakes are typed", async () => {
+  const ref = reference('Storm', 1024);
+  const auto = await convert(bytes(ref), { format: 'auto', target: { ssimulacra2: 75 } });
+  const each = [];
+  for (const format of ['heic', 'avif', 'webp']) each.push(await convert(bytes(ref), { format, target: { ssimulacra2: 75 } }));
+  const smallest = each.reduce((a, b) => (b.outputBytes < a.outputBytes ? b : a));
+  assert.equal(auto.format, smallest.format);
+  assert.equal(auto.outputBytes, smallest.outputBytes);
+  assert.ok(auto.score >= 75);
+  assert.match(auto.warnings.join('\n'), new RegExp(`format auto: ${smallest.format}, ${smallest.outputBytes} bytes .* the smallest`));
+  assert.equal(auto.encodes, each.reduce((t, r) => t + r.encodes, 0));
+  // accept narrows the choice; the default target is 80.
+  const webp = await convert(bytes(ref), { format: 'auto', accept: ['webp'] });
+  assert.equal(webp.format, 'webp');
+  assert.ok(webp.score >= 80 && webp.score < 82, `${webp.score}`);
+  // The permissive entry point chooses among AVIF and WebP only; HEIC there is refused by name.
+  const perm = await import('advcompress');
+  const p = await perm.convert(bytes(ref), { format: 'auto', target: { ssimulacra2: 75 } });
+  assert.ok(['avif', 'webp'].includes(p.format) && !/heic/.test(p.warnings.join('\n')), p.warnings.join('\n'));
+  await assert.rejects(perm.convert(bytes(ref), { format: 'auto', accept: ['heic'] }), (e) => e.code === 'UNSUPPORTED_FORMAT');
+  for (const [options, re] of [[{ format: 'auto', quality: 50 }, /quality does not go with format: 'auto'/],
+    [{ format: 'auto', accept: ['png'] }, /accept/], [{ format: 'auto', accept: [] }, /accept/],
+    [{ format: 'webp', accept: ['webp'] }, /accept goes with format: 'auto'/]])
+    await assert.rejects(convert(bytes(ref), options), (e) => e.code === 'INVALID_OPTION' && re.test(e.message), JSON.stringify(options));
+  await assert.rejects(perm.encode({ data: new Uint8Array(16 * 16 * 3), width: 16, height: 16 }, { format: 'auto' }),
+    (e) => e.code === 'INVALID_OPTION' && /convert\(\) and convertMany\(\)/.test(e.message));
+
+  const cli = spawnSync(process.execPath, [CLI, ref, '-f', 'auto', '--accept', 'avif,webp', '--target-ssimulacra2', '70',
+    '-o', tmp], { encoding: 'utf8' });
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.match(cli.stdout, /(AVIF|WEBP) .* SSIMULACRA2 7\d\.\d/);
+  assert.match(cli.stderr, /warning: format auto: (avif|webp)/);
+  const batch = spawnSync(process.execPath, [CLI, tmp, '-f', 'auto', '-o', join(tmp, 'batch-auto')], { encoding: 'utf8' });
+  assert.equal(batch.status, 2);
+  assert.match(batch.stderr, /-f auto converts single files/);
+});

@@ -7,7 +7,7 @@ import { checkInput, checkOutputs, viewOf } from './input.js';
 import { dropModule, loadModule, pickVariant, registerModules, type ModuleName, type ModuleTable, type Variant } from './loader.js';
 import { encodeTiles, isOpaque, gridOf, type TileHelpers, type TileJob } from './tiles.js';
 import { PROXY_OFFSET, searchTarget, shiftedGuess, TARGET_MODEL, type ScorePoint } from './target.js';
-import { DEFAULT_TILE_SIZE, MIME_TYPES, resolveOptions, type EncodeOptions, type Format, type Limits, type ResizeStep,
+import { DEFAULT_AUTO_TARGET, DEFAULT_TILE_SIZE, defaultAccept, MIME_TYPES, resolveOptions, type EncodeOptions, type Format, type Limits, type ResizeStep,
   type ResolvedOptions } from './options.js';
 
 /** Encoded input: a Blob/File, an ArrayBuffer, or a typed array (e.g. a Uint8Array or Node Buffer) of the file's
@@ -207,7 +207,8 @@ export interface ConvertResult {
     encodeMs: number;
   };
   /** Full-size encodes the result took: 1, more when `maxBytes` or `target` searched for a quality (the cheaper
-   * encodes of their half-size proxy, on larger stills, not counted); 0 when `passthrough`. */
+   * encodes of their half-size proxy, on larger stills, not counted; `format: 'auto'`: over every format tried);
+   * 0 when `passthrough`. */
   encodes: number;
   /** With `target`: the output's SSIMULACRA2 against the (oriented, resized) source, decoded by this package (the
    * score the search measured; 100 = identical). */
@@ -915,7 +916,47 @@ export function makeApi(formats: readonly Format[], modules: ModuleTable, extras
   // step costs no decoding whatever the input format; the image decoded once (a single output's resize steps go
   // into that decode: one call, no extra copy), then each output resized from it (several outputs) and encoded.
   // A limit error gives the original back to the outputs it concerns when their rules say ignore-error/1.
+  // `format: 'auto'`: one output per accepted format, each with the target (validated here, before any work).
+  function expandAuto(given: EncodeOptions): EncodeOptions[] {
+    const accept = given.accept ?? defaultAccept(formats);
+    if (!Array.isArray(accept) || accept.length === 0 || new Set(accept).size !== accept.length
+        || accept.some((f) => f !== 'heic' && f !== 'avif' && f !== 'webp'))
+      throw new AdvcompressError('INVALID_OPTION', `Expected distinct formats among 'heic', 'avif', 'webp' for accept but received ${JSON.stringify(accept)}`);
+    for (const f of accept) checkFormat({ format: f } as ResolvedOptions);
+    for (const k of ['quality', 'lossless', 'rule'] as const)
+      if (given[k] !== undefined)
+        throw new AdvcompressError('INVALID_OPTION', `${k} does not go with format: 'auto', which compares formats at one target look (give target)`);
+    return accept.map((format) => {
+      const { accept: _accept, ...rest } = given;
+      return { ...rest, format, target: given.target ?? { ...DEFAULT_AUTO_TARGET } };
+    });
+  }
+
+  // Expands `format: 'auto'` outputs, converts everything from one decode (runOutputs), and keeps the smallest of
+  // each auto output's candidates.
   async function run(input: Input, outputs: Array<EncodeOptions | string | undefined>, ctl: RunControl): Promise<ConvertResult[]> {
+    const owner: number[] = [];
+    const expanded = outputs.flatMap((options, i) => {
+      const list = typeof options === 'object' && options !== null && options.format === 'auto' ? expandAuto(options) : [options];
+      for (const _ of list) owner.push(i);
+      return list;
+    });
+    const results = await runOutputs(input, expanded, ctl);
+    return outputs.map((_, i) => {
+      const candidates = results.filter((_r, k) => owner[k] === i);
+      if (candidates.length === 1) return candidates[0];
+      const encoded = candidates.filter((r) => !r.passthrough);
+      if (!encoded.length) return candidates[0];
+      const best = encoded.reduce((a, b) => (b.outputBytes < a.outputBytes ? b : a));
+      const others = encoded.filter((r) => r !== best).map((r) => `${r.format} ${r.outputBytes} bytes (SSIMULACRA2 ${r.score?.toFixed(1)})`);
+      best.warnings.push(`format auto: ${best.format}, ${best.outputBytes} bytes (SSIMULACRA2 ${best.score?.toFixed(1)}), `
+        + `the smallest; ${others.join(', ')}`);
+      best.encodes = candidates.reduce((t, r) => t + r.encodes, 0);
+      return best;
+    });
+  }
+
+  async function runOutputs(input: Input, outputs: Array<EncodeOptions | string | undefined>, ctl: RunControl): Promise<ConvertResult[]> {
     const each = outputs.map((options) => {
       const given: EncodeOptions = typeof options === 'string' ? { rule: options } : options ?? {};
       const o = resolveOptions(given, defaultFormat);

@@ -12,7 +12,7 @@ export type { PoolOptions, WorkerPool } from './pool.js';
 export { defaultConcurrency, defaultMaxMemoryBytes } from './pool.js';
 export { AdvcompressError } from './errors.js';
 export type { ErrorCode } from './errors.js';
-export { DEFAULT_LIMITS, DEFAULT_TILE_SIZE, MIME_TYPES, resolveOptions } from './options.js';
+export { DEFAULT_AUTO_TARGET, DEFAULT_LIMITS, DEFAULT_TILE_SIZE, defaultAccept, MIME_TYPES, resolveOptions } from './options.js';
 export type { Chroma, EncodeOptions, Format, Limits, ResizeStep, ResolvedOptions, Target } from './options.js';
 export type { Variant } from './loader.js';
 export { buildPicOperations, validatePicOperations, parsePicOperations, resolveFileId, parseUploadResult,

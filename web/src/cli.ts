@@ -3,7 +3,7 @@
  * advcompress CLI: convert photos to HEIC, AVIF or WebP with the same wasm modules as the browser.
  * SPDX-License-Identifier: GPL-2.0-or-later (loads the HEIC module)
  *
- *   advcompress [INPUT...] [-f heic|avif|webp] [-q 0-100] [--lossless] [-e 0-9] [--chroma 420|422|444]
+ *   advcompress [INPUT...] [-f heic|avif|webp|auto [--accept LIST]] [-q 0-100] [--lossless] [-e 0-9] [--chroma 420|422|444]
  *               [--bit-depth 8|10|12] [--strip] [--max-width N] [--max-height N] [--rule RULE] [-o OUT]
  *               [--no-save-all] [--primary-index N] [--max-bytes N [--allow-resize]] [--target-ssimulacra2 S]
  *               [--tile-size N]
@@ -36,7 +36,9 @@ With no INPUT, converts a real photograph (${DEFAULT_PHOTOS[0]},
 from the Debian package mate-backgrounds) to all three formats and prints a comparison table.
 
 Options:
-  -f, --format FMT      heic | avif | webp (default: heic; 'heif' = heic)
+  -f, --format FMT      heic | avif | webp (default: heic; 'heif' = heic); auto: the smallest of the --accept
+                        formats at --target-ssimulacra2 (default 80), one file (not with -q or --rule; not in batch)
+      --accept LIST     with -f auto: the formats to choose from, comma separated (default heic,avif,webp)
   -q, --quality N       0-100, higher is better and bigger (default: heic/avif 50, webp 75); -1 = lossless
       --lossless        mathematically lossless (HEIC/AVIF: RGB 4:4:4, WebP lossless)
   -e, --effort N        0-9, higher is slower and smaller (default: heic 6 = x265 "slow", avif 3, webp 9 = method 6)
@@ -113,7 +115,7 @@ async function main(): Promise<number> {
         'max-width': { type: 'string' }, 'max-height': { type: 'string' }, rule: { type: 'string', short: 'r' },
         'no-save-all': { type: 'boolean' }, 'primary-index': { type: 'string' },
         'max-bytes': { type: 'string' }, 'allow-resize': { type: 'boolean' }, 'tile-size': { type: 'string' },
-        'target-ssimulacra2': { type: 'string' },
+        'target-ssimulacra2': { type: 'string' }, accept: { type: 'string' },
         jobs: { type: 'string', short: 'j' }, 'skip-existing': { type: 'boolean' }, json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' },
       },
@@ -144,6 +146,7 @@ async function main(): Promise<number> {
     maxBytes: num('max-bytes', v['max-bytes']), allowResize: v['allow-resize'] ? true : undefined,
     tileSize: num('tile-size', v['tile-size']),
     target: score('target-ssimulacra2', v['target-ssimulacra2']),
+    accept: v.accept?.split(',').map((f) => f.trim()),
   };
   for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k];
 
@@ -165,6 +168,7 @@ async function main(): Promise<number> {
     if (dirs.length && !v.output) usage('converting a directory needs -o OUTDIR (outputs keep their relative paths there)');
     if (v.output && existsSync(v.output) && !statSync(v.output).isDirectory()) usage(`-o ${v.output} is a file, not a directory`);
     if (v.output) mkdirSync(v.output, { recursive: true });
+    if (v.format === 'auto') usage('-f auto converts single files (a batch names its outputs before converting, for --skip-existing)');
     let format = v.format ?? 'heic';
     if (v.rule && !v.format) {  // (the outputs' names are known before converting, for --skip-existing)
       try { format = (await parseRule(v.rule)).format ?? format; } catch (e) { usage(`--rule: ${(e as Error).message}`); }

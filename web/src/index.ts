@@ -49,7 +49,7 @@ export type { CallOptions, ConvertResult, Progress, DecodedFrames, DecodedImage,
   Stage } from './api.js';
 export { AdvcompressError } from './errors.js';
 export type { ErrorCode } from './errors.js';
-export { DEFAULT_LIMITS, DEFAULT_TILE_SIZE, MIME_TYPES, resolveOptions } from './options.js';
+export { DEFAULT_AUTO_TARGET, DEFAULT_LIMITS, DEFAULT_TILE_SIZE, defaultAccept, MIME_TYPES, resolveOptions } from './options.js';
 export type { Chroma, EncodeOptions, Format, Limits, ResizeStep, ResolvedOptions, Target } from './options.js';
 export { buildPicOperations, validatePicOperations, parsePicOperations, resolveFileId, parseUploadResult,
   uploadResultToXml, CosServiceError, PIC_OPERATIONS_MAX_RULES, COS_OBJECT_KEY_MAX_BYTES } from './pic-operations.js';

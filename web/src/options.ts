@@ -80,8 +80,14 @@ export interface Target {
 /** Options of `convert()` and `encode()`. */
 export interface EncodeOptions {
   /** Output format (as imageMogr2 `/format/heif|avif|webp`); `heif` is accepted for `heic`. Default `'heic'` from
-   * `advcompress/heic`; `'avif'` from `advcompress`. */
-  format?: Format | 'heif';
+   * `advcompress/heic`; `'avif'` from `advcompress`. `'auto'` (`convert()`, `convertMany()`): each format of
+   * `accept` is searched for `target` (default {@link DEFAULT_AUTO_TARGET}) from the one decode, and the smallest
+   * output is returned, its `warnings` naming the others' sizes; `quality`, `lossless` and `rule` do not go with it. */
+  format?: Format | 'heif' | 'auto';
+  /** With `format: 'auto'`: the formats to choose from. Default: the entry point's formats, in a browser HEIC
+   * only where the platform shows HEIC images (Apple's: iOS and iPadOS, Safari on macOS), as seed 002 recommends;
+   * see {@link defaultAccept}. */
+  accept?: Format[];
   /** 0–100, higher is better and bigger. Defaults: heic 50 and avif 50 (libheif's), webp 75 (cwebp's).
    * `-1` means lossless, as pillow-heif `save(quality=-1)`. */
   quality?: number;
@@ -166,6 +172,20 @@ export interface EncodeOptions {
   tileSize?: number;
 }
 
+/** The target `format: 'auto'` uses when the options give none: SSIMULACRA2 80, high quality. */
+export const DEFAULT_AUTO_TARGET: Readonly<Target> = Object.freeze({ ssimulacra2: 80 });
+
+/** The formats `format: 'auto'` chooses from when `accept` is not given: those of `formats` (an entry point's),
+ * without HEIC in a browser whose platform does not show HEIC images (only Apple's do: any browser on iOS/iPadOS,
+ * Safari on macOS, since Safari 17); in Node, all of them. */
+export function defaultAccept(formats: readonly Format[]): Format[] {
+  const g = globalThis as { process?: { versions?: { node?: string } }; navigator?: { userAgent?: string } };
+  const ua = g.navigator?.userAgent ?? '';
+  const showsHeic = g.process?.versions?.node !== undefined || /iPhone|iPad|iPod/.test(ua)
+    || (/Macintosh/.test(ua) && /Version\/[\d.]+ .*Safari\//.test(ua) && !/Chrome|Chromium|Edg|Firefox|OPR/.test(ua));
+  return formats.filter((f) => f !== 'heic' || showsHeic);
+}
+
 /** Default `tileSize` per output format (pixels; 0 = one image). Chosen by measurement: README, "Grid tiles". */
 export const DEFAULT_TILE_SIZE: Readonly<Record<Format, number>> = Object.freeze({ heic: 1024, avif: 0, webp: 0 });
 
@@ -198,7 +218,8 @@ function intIn(name: string, v: unknown, lo: number, hi: number): number | undef
 
 const KNOWN = new Set(['format', 'quality', 'lossless', 'chroma', 'bitDepth', 'effort', 'speed', 'metadata',
   'autoOrient', 'colorPrimaries', 'transferCharacteristics', 'matrixCoefficients', 'fullRange', 'advanced', 'limits',
-  'maxWidth', 'maxHeight', 'resize', 'saveAll', 'primaryIndex', 'rule', 'maxBytes', 'allowResize', 'tileSize', 'target']);
+  'maxWidth', 'maxHeight', 'resize', 'saveAll', 'primaryIndex', 'rule', 'maxBytes', 'allowResize', 'tileSize', 'target',
+  'accept']);
 
 /**
  * Validates `options` and fills defaults. `defaultFormat` is the entry point's default.
@@ -210,6 +231,9 @@ export function resolveOptions(options: EncodeOptions | undefined, defaultFormat
   for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw new AdvcompressError('INVALID_OPTION', `Unknown option '${k}'`);
   let format = o.format ?? defaultFormat;
   if (format === 'heif') format = 'heic';
+  if (format === 'auto')  // (convert() and convertMany() expand it into one output per format before this)
+    throw new AdvcompressError('INVALID_OPTION', "format 'auto' is for convert() and convertMany(), which choose among formats");
+  if (o.accept !== undefined) throw new AdvcompressError('INVALID_OPTION', "accept goes with format: 'auto'");
   if (format !== 'heic' && format !== 'avif' && format !== 'webp') throw invalid('format', "one of 'heic', 'avif', 'webp'", o.format);
   let lossless = o.lossless ?? false;
   if (typeof lossless !== 'boolean') throw invalid('lossless', 'boolean', o.lossless);
