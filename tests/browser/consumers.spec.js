@@ -168,6 +168,13 @@ for (const app of APPS) {
     expect(t.score).toBeGreaterThanOrEqual(80);
     expect(t.score).toBeLessThan(82);
     expect(t.encodes).toBeLessThanOrEqual(4);
+    // format 'auto' in Chromium on Linux, which does not show HEIC: AVIF or WebP, HEIC not even tried.
+    const auto = await page.evaluate(() => window.t.convert('/photos/Storm.jpg', { format: 'auto', maxWidth: 640 }));
+    expect(auto.error, JSON.stringify(auto.error)).toBeUndefined();
+    expect(['avif', 'webp']).toContain(auto.format);
+    expect(auto.score).toBeGreaterThanOrEqual(80);
+    expect(auto.warnings.join('\n')).toMatch(/^format auto: (avif|webp), \d+ bytes .*the smallest; (avif|webp) \d+ bytes/);
+    expect(auto.warnings.join('\n')).not.toMatch(/heic/);
     expect(seen.errors).toEqual([]);
   });
 

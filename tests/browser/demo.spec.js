@@ -114,6 +114,25 @@ test('an animated GIF becomes an animated WebP: every frame kept (webpmux counts
   expect(errors).toEqual([]);
 });
 
+test('a target look: each format gets the quality whose output scores SSIMULACRA2 80, shown in the table', async ({ page }) => {
+  const errors = watch(page);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`${DEMO}?format=avif`);
+  await page.getByLabel(/Looks like/).fill('80');
+  await expect(page.locator('output[name=targetOut]')).toHaveText('SSIMULACRA2 80');
+  expect(new URL(page.url()).searchParams.get('target')).toBe('80');  // shareable like the other settings
+  await dropFiles(page, [THREE[0]]);
+  await waitDone(page, 1);
+  const rows = await page.locator('.card tbody tr').allInnerTexts();
+  expect(rows).toHaveLength(3);
+  for (const row of rows) {
+    // (size with the quality chosen, …, PSNR, then the score: 80 reached, within 2 points)
+    expect(row).toMatch(/KB \(quality \d+, 1280×853\)[\s\S]*dB\s+8[01]\.\d\s/);
+  }
+  await page.screenshot({ path: join(SHOTS, 'demo-target.png'), fullPage: true });
+  expect(errors).toEqual([]);
+});
+
 test('a max file size holds: the quality is lowered until the download fits, and the table says so', async ({ page }) => {
   const errors = watch(page);
   await page.setViewportSize({ width: 1280, height: 900 });

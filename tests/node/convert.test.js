@@ -195,3 +195,11 @@ test('still WebP input converts (libwebp of the WebP module)', async () => {
   assert.deepEqual([heic.format, heic.width, heic.height], ['heic', 600, 400]);
   assert.deepEqual(dims(decodeIndependently(heic.data, 'heic')), { width: 600, height: 400 });
 });
+
+test('advanced WebP fields take effect: use_sharp_yuv changes the lossy WebP (an RGB import used to bypass it)', async () => {
+  const photo = photoBytes();
+  const plain = await convert(photo, { format: 'webp', maxWidth: 512 });
+  const sharp = await convert(photo, { format: 'webp', maxWidth: 512, advanced: { use_sharp_yuv: '1' } });
+  assert.notDeepEqual(Buffer.from(sharp.data), Buffer.from(plain.data));
+  assert.ok(psnr(decodeIndependently(plain.data, 'webp', 'sharp-off'), decodeIndependently(sharp.data, 'webp', 'sharp-on')) > 30);
+});

@@ -138,7 +138,9 @@ Result<Encoded> encode_webp(const Image& im, const EncodeOptions& o, const Limit
   Result<WebPConfig> config = make_config(o);
   if (!config) return config.error();
   const bool alpha = im.has_alpha() && !detail::alpha_is_opaque(im);
-  Result<PicturePtr> pic = make_picture(im, alpha, config.value().lossless);
+  // (ARGB for lossless, and for use_sharp_yuv: libwebp converts an RGB import to YUV at once, without sharp YUV;
+  // only an ARGB picture is converted inside WebPEncode, where the config's use_sharp_yuv applies)
+  Result<PicturePtr> pic = make_picture(im, alpha, config.value().lossless || config.value().use_sharp_yuv);
   if (!pic) return pic.error();
   WebPMemoryWriter wr;
   WebPMemoryWriterInit(&wr);

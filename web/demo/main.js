@@ -23,11 +23,11 @@ const SCORE_MAX_PIXELS = 4_000_000;
 
 // ----- settings, persisted in the URL so a conversion can be shared -----------------------------------------------
 
-const FIELDS = ['format', 'quality', 'lossless', 'chroma', 'bitDepth', 'maxSize', 'maxKB', 'metadata', 'compare', 'rule'];
+const FIELDS = ['format', 'quality', 'target', 'lossless', 'chroma', 'bitDepth', 'maxSize', 'maxKB', 'metadata', 'compare', 'rule'];
 
 function readSettings() {
   const f = settingsForm.elements;
-  return { format: f.format.value, quality: Number(f.quality.value), lossless: f.lossless.checked,
+  return { format: f.format.value, quality: Number(f.quality.value), target: Number(f.target.value), lossless: f.lossless.checked,
     chroma: f.chroma.value, bitDepth: f.bitDepth.value, maxSize: f.maxSize.value, maxKB: f.maxKB.value,
     metadata: f.metadata.value,
     compare: f.compare.checked, rule: f.rule.value.trim() };
@@ -38,7 +38,7 @@ function saveToUrl() {
   const q = new URLSearchParams();
   for (const k of FIELDS) {
     const v = s[k];
-    if (v === '' || v === false || (k === 'quality' && v === -1) || (k === 'format' && v === 'auto') ||
+    if (v === '' || v === false || (k === 'quality' && v === -1) || (k === 'target' && v === 0) || (k === 'format' && v === 'auto') ||
         (k === 'metadata' && v === 'keep') || (k === 'compare' && v === true)) continue;
     q.set(k, String(v));
   }
@@ -65,6 +65,8 @@ function loadFromUrl() {
 function updateQualityLabel() {
   const v = Number(settingsForm.elements.quality.value);
   settingsForm.elements.qualityOut.value = v < 0 ? 'default' : String(v);
+  const t = Number(settingsForm.elements.target.value);
+  settingsForm.elements.targetOut.value = t > 0 ? `SSIMULACRA2 ${t}` : 'off';
 }
 
 // "auto" as seed 002 recommends: HEIF on Apple devices, AVIF where the browser shows it, else WebP.
@@ -83,6 +85,7 @@ async function autoFormat() {
 async function optionsFor(s, format) {
   const o = { format };
   if (s.lossless) o.lossless = true;
+  else if (s.target > 0) o.target = { ssimulacra2: s.target };  // (a look instead of a quality: searched per photo)
   else if (s.quality >= 0) o.quality = s.quality;
   if (s.chroma && !(format === 'webp' && s.chroma !== '420')) o.chroma = s.chroma;
   if (s.bitDepth && format !== 'webp') o.bitDepth = Number(s.bitDepth);
@@ -187,8 +190,9 @@ function addRow(job, r, db, why, score) {
   const row = el('tr', {},
     el('th', { scope: 'row', textContent: r.format.toUpperCase() + (r === job.primary ? ' ★' : '') +
       (r.frameCount > 1 ? ` (${r.frameCount} frames)` : '') }),
-    el('td', { textContent: kb(r.outputBytes) + (r.encodes > 1 ? ` (quality ${r.quality}, ${r.width}×${r.height})` : ''),
-      title: r.encodes > 1 ? `${r.encodes} encodes to fit the size budget` : '' }),
+    el('td', { textContent: kb(r.outputBytes) + (r.encodes > 1 || r.score !== undefined ? ` (quality ${r.quality}, ${r.width}×${r.height})` : ''),
+      title: r.score !== undefined ? `quality chosen for the look in ${r.encodes} full-size encode${r.encodes > 1 ? 's' : ''}`
+        : r.encodes > 1 ? `${r.encodes} encodes to fit the size budget` : '' }),
     el('td', { textContent: `${saved.toFixed(1)}%` }),
     el('td', { textContent: `${(r.timings.encodeMs / 1000).toFixed(2)} s`
         + (r.grid ? ` (${r.grid.columns}×${r.grid.rows} tiles, ${r.grid.helpers + 1} workers)` : ''),
@@ -239,7 +243,8 @@ async function run(file) {
         why = e.message;
       }
       // (the metric holds ~160 bytes per pixel while it runs: a 12 MP photo would take 1.9 GB of a worker's memory)
-      if (r.width * r.height > SCORE_MAX_PIXELS) score = `above ${SCORE_MAX_PIXELS / 1e6} MP the score would need too much memory`;
+      if (r.score !== undefined) score = r.score;  // (the target search measured it)
+      else if (r.width * r.height > SCORE_MAX_PIXELS) score = `above ${SCORE_MAX_PIXELS / 1e6} MP the score would need too much memory`;
       else {
         status.textContent = `${r.format.toUpperCase()}: scoring (SSIMULACRA2)…`;
         try { score = await ssimulacra2(file, r.data, {}, { signal: ctl.signal }); } catch (e) {
