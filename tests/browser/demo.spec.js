@@ -42,7 +42,8 @@ async function dropFiles(page, names) {
   }, files);
 }
 
-const waitDone = (page, n) => expect(page.locator('.card .status', { hasText: 'Done' })).toHaveCount(n, { timeout: 240_000 });
+// (exactly 'Done': the per-format stages read 'HEIC: done…', which a substring match would take for the end)
+const waitDone = (page, n) => expect(page.locator('.card .status', { hasText: /^Done$/ })).toHaveCount(n, { timeout: 240_000 });
 
 test('drop three photos, convert to HEIC with a comparison, preview, ratio table, zip of decodable files', async ({ page }) => {
   const errors = watch(page);
