@@ -22,6 +22,11 @@ struct Encoded {
   uint32_t frame_count = 1;   ///< images (HEIF/AVIF image items) or animation frames (WebP) written
 };
 
+/// The structure of a pixel buffer: sides > 0, 3 or 4 channels, 1 or 2 bytes per sample, and `data` holding exactly
+/// width x height of them. Errors: INVALID_OPTION naming what is wrong. (Read by check_encode_input and by the
+/// metric, wasm/src/metric.cpp.)
+Status check_pixels(const Image& image);
+
 /// Checks what every encoder checks first: options valid, output sides <= limits.max_output_side
 /// (OUTPUT_TOO_LARGE), image well-formed (INVALID_OPTION for a bad pixel buffer).
 Status check_encode_input(const Image& image, const EncodeOptions& options, const Limits& limits);

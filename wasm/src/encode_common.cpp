@@ -7,9 +7,7 @@
 
 namespace advcompress {
 
-Status check_encode_input(const Image& image, const EncodeOptions& options, const Limits& limits) {
-  if (auto s = validate_options(options); !s) return s;
-  if (auto s = validate_limits(limits); !s) return s;
+Status check_pixels(const Image& image) {
   if (image.width == 0 || image.height == 0)
     return fail(ErrorCode::kInvalidOption, "image has no pixels (width and height must be > 0)");
   if (image.channels != 3 && image.channels != 4)
@@ -23,6 +21,13 @@ Status check_encode_input(const Image& image, const EncodeOptions& options, cons
                                                " bytes; " + std::to_string(image.width) + "x" +
                                                std::to_string(image.height) + " needs " +
                                                std::to_string(image.row_bytes() * image.height));
+  return Ok{};
+}
+
+Status check_encode_input(const Image& image, const EncodeOptions& options, const Limits& limits) {
+  if (auto s = validate_options(options); !s) return s;
+  if (auto s = validate_limits(limits); !s) return s;
+  if (auto s = check_pixels(image); !s) return s;
   return check_output_side(image.width, image.height, limits);
 }
 

@@ -4,11 +4,12 @@
 #include "advcompress/metric.h"
 
 #include <algorithm>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "advcompress/encode.h"
+#include "pixels.h"
 #include "ssimulacra2_planes.h"
 
 namespace advcompress {
@@ -16,47 +17,27 @@ namespace {
 
 using SsimImage = std::unique_ptr<AdvcompressSsimImage, void (*)(AdvcompressSsimImage*)>;
 
-inline uint32_t sample(const Image& im, size_t i) {
-  if (im.bytes_per_sample == 1) return im.data[i];
-  uint16_t v;
-  std::memcpy(&v, im.data.data() + 2 * i, 2);
-  return v;
-}
-
-/// `im` as the planes libjxl's metric reads: samples / 255 (8-bit) or / 65535 (16-bit), as libjxl's tool reads a
-/// PNG; an alpha channel blended onto grey `bg` as the tool does (AlphaBlend in tools/ssimulacra2.cc, the same
-/// float operations); `bg` < 0: alpha ignored.
+/// `im` as the planes libjxl's metric reads: samples / 255 (8-bit, the factor libjxl's tool uses for a PNG) or
+/// / 65535 (16-bit); an alpha channel blended onto grey `bg` as the tool does (AlphaBlend in tools/ssimulacra2.cc,
+/// the same float operations).
 Result<SsimImage> to_planes(const Image& im, float bg) {
   SsimImage out(advcompress_ssim_image_new(im.width, im.height), advcompress_ssim_image_free);
   if (!out)
     return fail(ErrorCode::kOutOfMemory, "no memory for SSIMULACRA2's images of " + std::to_string(im.width) + "x" +
                                              std::to_string(im.height));
-  const float scale = 1.f / (im.bytes_per_sample == 2 ? 65535.f : 255.f);
-  const bool blend = im.has_alpha() && bg >= 0;
+  const bool deep = im.bytes_per_sample == 2;
+  const float scale = 1.f / (deep ? 65535.f : 255.f);
+  const auto value = [&](size_t i) { return float(deep ? detail::sample16(im, im.data.data(), i) : im.data[i]) * scale; };
   for (uint32_t y = 0; y < im.height; ++y) {
     float* rows[3] = {advcompress_ssim_image_row(out.get(), 0, y), advcompress_ssim_image_row(out.get(), 1, y),
                       advcompress_ssim_image_row(out.get(), 2, y)};
     size_t i = size_t(y) * im.width * im.channels;
     for (uint32_t x = 0; x < im.width; ++x, i += im.channels) {
-      const float a = blend ? float(sample(im, i + 3)) * scale : 1.f;
-      for (int c = 0; c < 3; ++c) {
-        const float v = float(sample(im, i + c)) * scale;
-        rows[c][x] = blend ? a * v + (1.f - a) * bg : v;
-      }
+      const float a = im.has_alpha() ? value(i + 3) : 1.f;
+      for (int c = 0; c < 3; ++c) rows[c][x] = im.has_alpha() ? a * value(i + c) + (1.f - a) * bg : value(i + c);
     }
   }
   return out;
-}
-
-Status check(const Image& im, const char* which) {
-  const uint64_t need = uint64_t(im.width) * im.height * im.channels * im.bytes_per_sample;
-  if ((im.channels != 3 && im.channels != 4) || (im.bytes_per_sample != 1 && im.bytes_per_sample != 2) ||
-      im.data.size() != need)
-    return fail(ErrorCode::kInvalidOption, std::string("ssimulacra2: the ") + which + " image's buffer of " +
-                                               std::to_string(im.data.size()) + " bytes does not hold " +
-                                               std::to_string(im.width) + "x" + std::to_string(im.height) +
-                                               " RGB or RGBA pixels of 8 or 16 bits");
-  return Ok{};
 }
 
 Result<double> score(const Image& original, const Image& distorted, float bg) {
@@ -73,8 +54,8 @@ Result<double> score(const Image& original, const Image& distorted, float bg) {
 }  // namespace
 
 Result<double> ssimulacra2(const Image& original, const Image& distorted) {
-  if (auto s = check(original, "original"); !s) return s.error();
-  if (auto s = check(distorted, "distorted"); !s) return s.error();
+  if (auto s = check_pixels(original); !s) return fail(s.error().code, "ssimulacra2, original: " + s.error().message);
+  if (auto s = check_pixels(distorted); !s) return fail(s.error().code, "ssimulacra2, distorted: " + s.error().message);
   if (original.width != distorted.width || original.height != distorted.height)
     return fail(ErrorCode::kInvalidOption, "ssimulacra2: the images differ in size (" +
                                                std::to_string(original.width) + "x" + std::to_string(original.height) +

@@ -33,27 +33,31 @@ export const TARGET_MODEL: Readonly<Record<Format, ReadonlyArray<readonly [numbe
  */
 export const PROXY_OFFSET: Readonly<Record<Format, number>> = Object.freeze({ heic: 0, avif: -2.5, webp: -2.5 });
 
+/** A quality from a real-valued estimate: rounded up (a quality between two measured ones is taken on the side
+ * that reaches the score) and kept within 0–100. */
+function roundUp(q: number): number {
+  return Math.min(100, Math.max(0, Math.ceil(q - 1e-9)));
+}
+
 /** The quality (whole number 0–100, rounded up) at which `points`, read as a curve rising with quality, reaches
- * `score`, by linear interpolation between the two points around it (the points need not be sorted; flat or falling stretches
- * are skipped); beyond the measured range, the nearest end's slope extends it. */
-export function qualityFor(points: ReadonlyArray<readonly [number, number]> | ScorePoint[], score: number): number {
-  const p = (points as Array<readonly [number, number] | ScorePoint>)
-    .map((x) => ('quality' in x ? [x.quality, x.score] as const : x))
-    .slice().sort((a, b) => a[0] - b[0]);
-  // (rounded up: a quality between two measured ones is taken on the side that reaches the score)
-  const clamp = (q: number) => Math.min(100, Math.max(0, Math.ceil(q - 1e-9)));
+ * `score`, by linear interpolation between the two points around it (the points need not be sorted; flat or falling
+ * stretches are skipped); beyond the measured range, the nearest end's slope extends it. */
+export function qualityFor(points: ScorePoint[], score: number): number {
+  const p = points.slice().sort((a, b) => a.quality - b.quality);
   if (p.length === 0) return 50;
-  if (p.length === 1) return clamp(p[0][0]);
+  if (p.length === 1) return roundUp(p[0].quality);
   for (let i = 1; i < p.length; i++) {
-    const [q0, s0] = p[i - 1], [q1, s1] = p[i];
-    if (s1 > s0 && score >= s0 && score <= s1) return clamp(q0 + (score - s0) / (s1 - s0) * (q1 - q0));
+    const a = p[i - 1], b = p[i];
+    if (b.score > a.score && score >= a.score && score <= b.score)
+      return roundUp(a.quality + (score - a.score) / (b.score - a.score) * (b.quality - a.quality));
   }
   // Outside the curve: extend the end the score lies beyond (a slope of at least 0.05 points per quality step, so
   // a flat end does not send the guess to the far end of the range).
-  const [lo, hi] = score < p[0][1] ? [p[0], p[1]] : [p[p.length - 2], p[p.length - 1]];
-  const slope = Math.max(0.05, (hi[1] - lo[1]) / Math.max(1, hi[0] - lo[0]));
-  const from = score < p[0][1] ? p[0] : p[p.length - 1];
-  return clamp(from[0] + (score - from[1]) / slope);
+  const below = score < p[0].score;
+  const [lo, hi] = below ? [p[0], p[1]] : [p[p.length - 2], p[p.length - 1]];
+  const slope = Math.max(0.05, (hi.score - lo.score) / Math.max(1, hi.quality - lo.quality));
+  const from = below ? p[0] : p[p.length - 1];
+  return roundUp(from.quality + (score - from.score) / slope);
 }
 
 /** The score `points` (a curve rising with quality) give at `quality`, interpolated linearly between the measured
@@ -80,7 +84,7 @@ export function shiftedGuess(curve: ScorePoint[], target: number) {
       const [a, b] = points.slice().sort((x, y) => Math.abs(x.score - target) - Math.abs(y.score - target));
       const slope = (a.score - b.score) / (a.quality - b.quality);
       if (a.quality !== b.quality && Math.abs(a.score - b.score) >= 0.5 && slope > 0)
-        return Math.min(100, Math.max(0, Math.ceil(a.quality + (target - a.score) / slope - 1e-9)));
+        return roundUp(a.quality + (target - a.score) / slope);
     }
     const last = points[points.length - 1];
     const offset = last.score - scoreAt(curve, last.quality);
